@@ -1,0 +1,25 @@
+using ReplicaFs.Api.Hosting;
+
+namespace ReplicaFs.Api.Data;
+
+/// <summary>Settings of the data server role.</summary>
+public sealed record DataServerOptions : CommonServerOptions
+{
+    /// <summary>Default TCP port (the seed's first data server).</summary>
+    public const int DefaultPort = 51235;
+
+    /// <summary>Largest chunk body accepted (the largest chunk size a cluster may use).</summary>
+    public const int MaxChunkBytes = 64 * 1024 * 1024;
+
+    /// <summary>Base URL of the metadata server.</summary>
+    public required Uri MetaUrl { get; init; }
+
+    /// <summary>URL this server advertises to the metadata server and peers; derived from listen and port when null.</summary>
+    public Uri? AdvertiseUrl { get; init; }
+
+    /// <summary>Background scrub rate in MB/s (0 disables background scrubbing).</summary>
+    public double ScrubRateMBps { get; init; } = 20;
+
+    /// <summary>Rebuild and catch-up rate in MB/s.</summary>
+    public double RebuildRateMBps { get; init; } = 100;
+}

@@ -1,0 +1,118 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.OpenApi;
+using Prometheus;
+using ReplicaFs.Contracts.Posix;
+
+namespace ReplicaFs.Api.Hosting;
+
+/// <summary>What both server roles set up the same way: Kestrel on loopback, ProblemDetails, validation, Swagger, health and metrics.</summary>
+public static class ServerHost
+{
+    /// <summary>Largest JSON request body accepted (chunk bodies get their own limit).</summary>
+    public const long MaxJsonBodyBytes = 1024 * 1024;
+
+    /// <summary>Creates a builder for a server role listening as <paramref name="options"/> says.</summary>
+    public static WebApplicationBuilder CreateBuilder(CommonServerOptions options, string role, string title, string description)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = typeof(ServerHost).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Listen, options.Port);
+            kestrel.Limits.MaxRequestBodySize = MaxJsonBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.MaxRequestLineSize = 16 * 1024;
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+            console.UseUtcTimestamp = false;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Extensions.TryAdd("server", role);
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        });
+        builder.Services.AddValidation();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHealthChecks();
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = title, Version = "v1", Description = description });
+            foreach (var assembly in new[] { typeof(ServerHost).Assembly, typeof(PosixException).Assembly })
+            {
+                var xml = Path.Combine(AppContext.BaseDirectory, $"{assembly.GetName().Name}.xml");
+                if (File.Exists(xml))
+                {
+                    swagger.IncludeXmlComments(xml);
+                }
+            }
+
+            swagger.AddSecurityDefinition("admin", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Admin token (--admin-token) for admin and fault endpoints.",
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the shared middleware and endpoints (error handling, cluster token, Swagger, /healthz, /metrics).</summary>
+    public static void UseCommon(WebApplication app, CommonServerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (options.ClusterToken is { } token)
+        {
+            app.UseMiddleware<ClusterTokenMiddleware>(token);
+        }
+
+        app.UseSwagger();
+        app.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = "swagger";
+            ui.DocumentTitle = app.Environment.ApplicationName;
+        });
+        app.UseHttpMetrics();
+        app.MapMetrics("/metrics");
+        app.MapHealthChecks("/healthz").WithSummary("Liveness: 200 when the server is up.");
+        app.MapGet("/", () => TypedResults.Redirect("/swagger")).ExcludeFromDescription();
+    }
+
+    /// <summary>Raises the request body limit of an endpoint (chunk uploads) above the JSON default.</summary>
+    public static TBuilder WithMaxRequestBody<TBuilder>(this TBuilder builder, long maxBytes)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => endpoint.Metadata.Add(new RequestSizeLimitMetadata(maxBytes)));
+        return builder;
+    }
+
+    private sealed class RequestSizeLimitMetadata(long maxBytes) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize { get; } = maxBytes;
+    }
+
+    /// <summary>The informational version of the server, for logs and the API description.</summary>
+    public static string Version =>
+        typeof(ServerHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev";
+}

@@ -1,0 +1,3 @@
+using ReplicaFs.Api.Hosting;
+
+return await ServerCommand.Create().Parse(args).InvokeAsync();

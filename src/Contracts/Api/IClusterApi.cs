@@ -1,0 +1,37 @@
+using Refit;
+using ReplicaFs.Contracts.Cluster;
+using ReplicaFs.Contracts.Events;
+
+namespace ReplicaFs.Contracts.Api;
+
+/// <summary>The metadata server's view of the cluster: settings, data servers, and the event log.</summary>
+public interface IClusterApi
+{
+    /// <summary>Cluster settings.</summary>
+    [Get("/api/cluster/config")]
+    Task<ClusterConfig> GetConfigAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Registers a data server (by URL).</summary>
+    [Post("/api/cluster/servers")]
+    Task<RegisterResponse> RegisterAsync([Body] RegisterRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>A data server's heartbeat.</summary>
+    [Post("/api/cluster/servers/{serverId}/heartbeat")]
+    Task<HeartbeatResponse> HeartbeatAsync(int serverId, [Body] HeartbeatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Every known data server.</summary>
+    [Get("/api/cluster/servers")]
+    Task<IReadOnlyList<DataServerInfo>> GetServersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>One data server.</summary>
+    [Get("/api/cluster/servers/{serverId}")]
+    Task<DataServerInfo> GetServerAsync(int serverId, CancellationToken cancellationToken = default);
+
+    /// <summary>Events after an id, oldest first.</summary>
+    [Get("/api/events")]
+    Task<EventPage> GetEventsAsync([Query] long after = 0, [Query] int? limit = null, [Query] string? kind = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends an event reported by a client or data server.</summary>
+    [Post("/api/events")]
+    Task<ClusterEvent> AddEventAsync([Body] NewEvent newEvent, CancellationToken cancellationToken = default);
+}

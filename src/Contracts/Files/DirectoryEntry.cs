@@ -1,0 +1,12 @@
+namespace ReplicaFs.Contracts.Files;
+
+/// <summary>One name in a directory and the attributes of the inode it points to.</summary>
+/// <param name="Name">The entry's name.</param>
+/// <param name="Cookie">Stable position of the entry in its directory; pass it as <c>after</c> to continue a listing.</param>
+/// <param name="Attributes">The attributes of the target inode.</param>
+public sealed record DirectoryEntry(string Name, long Cookie, InodeAttributes Attributes);
+
+/// <summary>A page of a directory listing.</summary>
+/// <param name="Entries">Entries in cookie order, without "." and "..".</param>
+/// <param name="NextCookie">The cookie to continue from, or null when the listing is complete.</param>
+public sealed record DirectoryPage(IReadOnlyList<DirectoryEntry> Entries, long? NextCookie);

@@ -1,0 +1,3 @@
+using ReplicaFs.Fuse;
+
+return await MountCommand.Create().Parse(args).InvokeAsync();
