@@ -50,7 +50,7 @@ public sealed class ReplicaFsClient : IAsyncDisposable
         var transport = new ReplicaTransport(services.GetRequiredService<IDataServerClients>(), Latency, options);
         var reporter = new ClusterEventReporter(Metadata, Name, engineLogger);
         _repairs = new ReadRepairQueue(Metadata, transport, reporter, engineLogger, options.RepairQueueCapacity, options.RepairConcurrency, options.DrainTimeout);
-        _reader = new QuorumReader(transport, Metadata, _repairs, reporter, _background, quorum.ReadQuorum, engineLogger);
+        _reader = new QuorumReader(transport, Metadata, _repairs, reporter, _background, quorum.ReadQuorum, options.ByteSourceHedgeDelay, engineLogger);
         var writer = new QuorumWriter(Metadata, transport, _reader, reporter, _background, options, quorum.WriteQuorum, cluster.ChunkSize, engineLogger);
         _io = new ChunkedFileIo(Metadata, _reader, writer, Budget, options, cluster.ChunkSize);
     }
@@ -286,7 +286,11 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     {
         ThrowIfDisposed();
         var attributes = await _io.WriteAsync(ino, offset, data, cancellationToken);
-        Find(ino)?.InvalidateCaches();
+        if (attributes is not null)
+        {
+            Find(ino)?.InvalidateCaches(attributes.Size);
+        }
+
         return attributes;
     }
 

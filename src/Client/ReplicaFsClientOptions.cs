@@ -30,6 +30,12 @@ public sealed record ReplicaFsClientOptions
     /// <summary>Time for one chunk transfer (a PUT, or a GET with its whole body).</summary>
     public TimeSpan TransferTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a read lets its byte source run before moving to another replica, when Qr others already agree and
+    /// the source has not even reported its digest (a slow or hung server).
+    /// </summary>
+    public TimeSpan ByteSourceHedgeDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Time for one replica to repair itself from a good one.</summary>
     public TimeSpan RepairTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -87,6 +93,7 @@ public sealed record ReplicaFsClientOptions
         Positive(TransferTimeout, nameof(TransferTimeout));
         Positive(RepairTimeout, nameof(RepairTimeout));
         Positive(DrainTimeout, nameof(DrainTimeout));
+        Positive(ByteSourceHedgeDelay, nameof(ByteSourceHedgeDelay));
         if (CommitGrace < TimeSpan.Zero || LateAckWindow < TimeSpan.Zero)
         {
             throw new ArgumentException($"{nameof(CommitGrace)} and {nameof(LateAckWindow)} must not be negative.");

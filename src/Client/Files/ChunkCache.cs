@@ -125,6 +125,18 @@ internal sealed class ChunkCache(BufferBudget budget, int chunkSize, int capacit
         }
     }
 
+    /// <summary>Drops the entries of chunks before <paramref name="index"/>: a sequential reader has moved past them.</summary>
+    public void DropBefore(long index)
+    {
+        lock (_gate)
+        {
+            foreach (var node in _byIndex.Values.Where(n => n.Value.Index < index).ToList())
+            {
+                RemoveLocked(node);
+            }
+        }
+    }
+
     /// <summary>Drops every entry.</summary>
     public void Clear()
     {

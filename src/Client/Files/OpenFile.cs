@@ -142,6 +142,11 @@ internal sealed class OpenFile : IDisposable
         var count = (int)Math.Min(buffer.Length, size - offset);
         var wholeChunks = sequential && _readAheadChunks > 0;
         var segments = _layout.Segments(offset, count).ToList();
+        if (wholeChunks)
+        {
+            _cache.DropBefore(segments[0].Index);
+        }
+
         await ChunkedFileIo.ForEachAsync(segments, _options.MaxChunksInFlight, (segment, ct) =>
             ReadSegmentAsync(segment, buffer.Slice((int)segment.BufferOffset, segment.Length), size, wholeChunks, ct), cancellationToken);
 
@@ -275,14 +280,11 @@ internal sealed class OpenFile : IDisposable
         }
     }
 
-    /// <summary>Drops cached committed data (another path of this client changed the file).</summary>
-    public void InvalidateCaches()
+    /// <summary>Drops cached committed data: another path of this client changed the file, which now has <paramref name="size"/> bytes.</summary>
+    public void InvalidateCaches(long size)
     {
         _cache.Clear();
-        lock (_gate)
-        {
-            Map.Reset(Map.Size);
-        }
+        Map.Reset(size);
     }
 
     /// <inheritdoc />

@@ -25,6 +25,7 @@ internal sealed class QuorumReader(
     ClusterEventReporter reporter,
     BackgroundWork background,
     int readQuorum,
+    TimeSpan hedgeDelay,
     ILogger logger)
 {
     /// <summary>Qr.</summary>
@@ -72,6 +73,8 @@ internal sealed class QuorumReader(
         var pendingDigests = replicas.Count;
         Task? fetch = null;
         CancellationTokenSource? fetchCancel = null;
+        var source = -1;
+        var hedged = false;
         var outcome = ReadStep.Wait;
         try
         {
@@ -85,6 +88,8 @@ internal sealed class QuorumReader(
                         fetchCancel?.Dispose();
                         fetchCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                         fetch = FetchAsync(decision.Replica, replicas[decision.Replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, destination, replies.Writer, fetchCancel.Token);
+                        source = decision.Replica;
+                        hedged = false;
                         continue;
                     case ReadStep.CancelBytes:
                         await fetchCancel!.CancelAsync();
@@ -95,15 +100,26 @@ internal sealed class QuorumReader(
                         continue;
                 }
 
+                // Qr replicas agree but the byte source has not even reported its digest: give it a short while, then move on.
+                if (!hedged && source >= 0 && tally.SlowSource(order) == source)
+                {
+                    hedged = true;
+                    _ = HedgeAfterAsync(source, replies.Writer, fetchCancel!.Token);
+                }
+
                 var reply = await replies.Reader.ReadAsync(cancellationToken);
-                if (reply.IsDigest)
+                if (reply.Kind == ReplyKind.Digest)
                 {
                     pendingDigests--;
                     tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
                 }
-                else
+                else if (reply.Kind == ReplyKind.Bytes)
                 {
                     tally.RecordBytes(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                }
+                else if (reply.Replica == source && tally.AbandonSlowSource(order) == source)
+                {
+                    await fetchCancel!.CancelAsync();
                 }
             }
         }
@@ -137,7 +153,7 @@ internal sealed class QuorumReader(
         while (pendingDigests > 0)
         {
             var reply = await replies.Reader.ReadAsync(cancellationToken);
-            if (reply.IsDigest)
+            if (reply.Kind == ReplyKind.Digest)
             {
                 pendingDigests--;
                 tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
@@ -183,7 +199,7 @@ internal sealed class QuorumReader(
             result = new ReplicaReply(ReplicaVerdict.Unreachable, "the client is shutting down");
         }
 
-        replies.TryWrite(new Reply(replica, true, result));
+        replies.TryWrite(new Reply(replica, ReplyKind.Digest, result));
     }
 
     private async Task FetchAsync(int replica, string url, string key, long version, ulong checksum, long? rangeOffset, long? rangeLength, ChunkDestination destination, ChannelWriter<Reply> replies, CancellationToken cancellationToken)
@@ -198,7 +214,7 @@ internal sealed class QuorumReader(
             result = new ReplicaReply(ReplicaVerdict.Unreachable, "byte fetch abandoned");
         }
 
-        replies.TryWrite(new Reply(replica, false, result));
+        replies.TryWrite(new Reply(replica, ReplyKind.Bytes, result));
     }
 
     private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, CancellationToken cancellationToken)
@@ -206,7 +222,7 @@ internal sealed class QuorumReader(
         while (pending > 0)
         {
             var reply = await replies.ReadAsync(cancellationToken);
-            if (reply.IsDigest)
+            if (reply.Kind == ReplyKind.Digest)
             {
                 pending--;
                 tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
@@ -251,5 +267,29 @@ internal sealed class QuorumReader(
         }
     }
 
-    private readonly record struct Reply(int Replica, bool IsDigest, ReplicaReply Result);
+    /// <summary>
+    /// After <see cref="ReplicaFsClientOptions.ByteSourceHedgeDelay"/>, asks the loop to check whether the byte fetch
+    /// should move to an agreeing replica (see <see cref="ReadQuorumTally.AbandonSlowSource"/>).
+    /// </summary>
+    private async Task HedgeAfterAsync(int replica, ChannelWriter<Reply> replies, CancellationToken fetchToken)
+    {
+        try
+        {
+            await Task.Delay(hedgeDelay, fetchToken);
+            replies.TryWrite(new Reply(replica, ReplyKind.Hedge, default));
+        }
+        catch (OperationCanceledException)
+        {
+            // The fetch ended or was abandoned first.
+        }
+    }
+
+    private enum ReplyKind
+    {
+        Digest = 0,
+        Bytes = 1,
+        Hedge = 2,
+    }
+
+    private readonly record struct Reply(int Replica, ReplyKind Kind, ReplicaReply Result);
 }

@@ -195,6 +195,13 @@ internal sealed class ReadQuorumTally
             throw new InvalidOperationException($"No byte fetch from replica {replica} is running.");
         }
 
+        if (r.Bytes == BytesState.Cancelling && r.Hedged && verdict != ReplicaVerdict.Ok)
+        {
+            // Abandoned only for being slow: it may still serve the bytes later if nobody else can.
+            r.Bytes = BytesState.NotTried;
+            return;
+        }
+
         r.Bytes = verdict == ReplicaVerdict.Ok ? BytesState.Verified : BytesState.Failed;
         r.BytesVerdict = verdict;
         r.BytesDetail = verdict == ReplicaVerdict.Ok ? null : detail;
@@ -242,6 +249,37 @@ internal sealed class ReadQuorumTally
         }
 
         return candidate >= 0 ? new ReadDecision(ReadStep.FetchBytes, candidate) : new ReadDecision(ReadStep.Wait);
+    }
+
+    /// <summary>
+    /// Called when the byte fetch has run for a while: if its replica has still not reported its digest while Qr
+    /// others already agree, and an agreeing replica has not been tried yet, the fetch is abandoned so that bytes
+    /// come from an agreeing replica instead of waiting for a slow or hung one. Returns the replica to cancel, or -1.
+    /// </summary>
+    public int AbandonSlowSource(ReadOnlySpan<int> preference)
+    {
+        var inFlight = SlowSource(preference);
+        if (inFlight >= 0)
+        {
+            _replicas[inFlight].Bytes = BytesState.Cancelling;
+            _replicas[inFlight].Hedged = true;
+        }
+
+        return inFlight;
+    }
+
+    /// <summary>The replica <see cref="AbandonSlowSource"/> would abandon now, or -1 (changes nothing).</summary>
+    public int SlowSource(ReadOnlySpan<int> preference)
+    {
+        var inFlight = InFlight();
+        return inFlight < 0
+            || _replicas[inFlight].Bytes != BytesState.InFlight
+            || _replicas[inFlight].Hedged
+            || _replicas[inFlight].Digest != ReplicaVerdict.Pending
+            || Agreeing < _readQuorum
+            || Candidate(preference, ReplicaVerdict.Ok) < 0
+                ? -1
+                : inFlight;
     }
 
     /// <summary>Replicas found stale, corrupt or missing (never unreachable or failing ones).</summary>
@@ -324,13 +362,17 @@ internal sealed class ReadQuorumTally
         return false;
     }
 
+    /// <summary>The first untried replica with the given digest verdict; replicas abandoned for slowness come last.</summary>
     private int Candidate(ReadOnlySpan<int> preference, ReplicaVerdict digest)
     {
-        foreach (var i in preference)
+        foreach (var hedged in (ReadOnlySpan<bool>)[false, true])
         {
-            if (_replicas[i].Bytes == BytesState.NotTried && _replicas[i].Digest == digest)
+            foreach (var i in preference)
             {
-                return i;
+                if (_replicas[i].Bytes == BytesState.NotTried && _replicas[i].Digest == digest && _replicas[i].Hedged == hedged)
+                {
+                    return i;
+                }
             }
         }
 
@@ -353,6 +395,7 @@ internal sealed class ReadQuorumTally
         public BytesState Bytes;
         public ReplicaVerdict BytesVerdict;
         public string? BytesDetail;
+        public bool Hedged;
 
         /// <summary>Served bytes that failed verification, or said the version is missing although its digest agreed.</summary>
         public readonly bool BytesDisqualify => Bytes == BytesState.Failed && BytesVerdict is ReplicaVerdict.Corrupt or ReplicaVerdict.Missing;
