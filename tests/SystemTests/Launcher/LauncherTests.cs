@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace ReplicaFs.SystemTests.Launcher;
 
@@ -32,6 +33,8 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
                 await AssertAnswersAsync(server, "/healthz", "Healthy", cancellationToken);
                 await AssertAnswersAsync(server, "/swagger/index.html", "swagger-ui", cancellationToken);
             }
+
+            await AssertRegisteredAsync(cluster, up.Stderr, cancellationToken);
 
             // The run record names every server by pid, and they run.
             var processes = RecordedProcess.Read(_stateDir);
@@ -245,6 +248,32 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"GET {server}{path.TrimStart('/')} -> {(int)response.StatusCode}: {body}");
         Assert.Contains(expectedText, body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// up waits until meta lists every data server Up. A metadata server without the membership endpoint (404) is
+    /// the one case where it cannot, and then it must say so.
+    /// </summary>
+    private async Task AssertRegisteredAsync(DetachedCluster cluster, string launcherLog, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(cluster.Meta, "/api/cluster/servers"), cancellationToken);
+        var warned = launcherLog.Contains("registration was not checked", StringComparison.Ordinal);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            Assert.True(warned, "meta has no membership endpoint and up did not warn:\n" + launcherLog);
+            return;
+        }
+
+        Assert.False(warned, launcherLog);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, body);
+        using var servers = JsonDocument.Parse(body);
+        foreach (var data in cluster.DataServers)
+        {
+            var url = data.ToString().TrimEnd('/');
+            Assert.Contains(servers.RootElement.EnumerateArray(), s =>
+                s.GetProperty("url").GetString() == url && s.GetProperty("state").GetString() is "Up" or "Rebuilding");
+        }
     }
 
     private static async Task AssertClosedAsync(Uri server, CancellationToken cancellationToken)
