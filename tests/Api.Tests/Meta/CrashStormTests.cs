@@ -200,7 +200,8 @@ public sealed class CrashStormTests(CrashStormClusterFixture fixture) : IClassFi
                         var value = m[source];
                         m.Remove(source);
                         m[(dir, name)] = value;
-                    });
+                    }
+                );
             }
 
             if (roll < 90)
@@ -219,7 +220,8 @@ public sealed class CrashStormTests(CrashStormClusterFixture fixture) : IClassFi
                             m.Remove(source);
                             m[target] = value;
                         }
-                    });
+                    }
+                );
             }
 
             var linked = files[_random.Next(files.Count)];
