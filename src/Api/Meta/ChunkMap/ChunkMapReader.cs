@@ -27,8 +27,8 @@ internal sealed class ChunkMapReader(IMetaDatabase database, ActiveClusterSettin
         return database.ReadAsync(tx =>
         {
             var inode = tx.RequireFile(ino);
-            var replicas = tx.Chunks.ListReplicas(ino, from, to);
-            var chunks = tx.Chunks.ListChunks(ino, from, to).Select(c => c.ToInfo(replicas)).ToList();
+            var replicas = tx.Chunks.ListReplicas(ino, from, to).ToLookup(r => r.ChunkId);
+            var chunks = tx.Chunks.ListChunks(ino, from, to).Select(c => c.ToInfo(replicas[c.ChunkId])).ToList();
             return new ChunkMapPage(ino, inode.Size, cluster.ChunkSize, chunks);
         }, cancellationToken);
     }

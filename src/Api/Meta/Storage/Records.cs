@@ -58,9 +58,9 @@ internal sealed record ChunkRecord(long ChunkId, long Ino, long Index, long Vers
     /// <summary>The name data servers store the chunk under.</summary>
     public string Key => ChunkKey.FromId(ChunkId);
 
-    /// <summary>The API shape, with the chunk's replicas.</summary>
+    /// <summary>The API shape, with the chunk's replicas (<paramref name="replicas"/> are this chunk's).</summary>
     public ChunkInfo ToInfo(IEnumerable<ReplicaRecord> replicas) =>
-        new(ChunkId, Index, Version, Length, Checksum, [.. replicas.Where(r => r.ChunkId == ChunkId).Select(r => r.ToInfo())]);
+        new(ChunkId, Index, Version, Length, Checksum, [.. replicas.Select(r => r.ToInfo())]);
 }
 
 /// <summary>A replica of a chunk, with its server's URL.</summary>
