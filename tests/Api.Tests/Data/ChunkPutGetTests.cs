@@ -1,6 +1,6 @@
-using ReplicaFs.Api.Data;
 using System.Net;
 using System.Text.Json;
+using ReplicaFs.Api.Data;
 using ReplicaFs.Contracts.Chunks;
 using static ReplicaFs.Api.Tests.Data.ChunkTestData;
 
