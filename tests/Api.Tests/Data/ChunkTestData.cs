@@ -42,6 +42,17 @@ internal static class ChunkTestData
         return http.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>PUT to the data server at <paramref name="server"/> that must succeed with 201.</summary>
+    public static async Task PutNewAsync(this HttpClient http, Uri server, string key, long version, byte[] data, CancellationToken cancellationToken = default)
+    {
+        var content = new ByteArrayContent(data);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(ChunkHeaders.OctetStream);
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(server, $"/api/chunks/{key}?version={version}")) { Content = content };
+        request.Headers.Add(ChunkHeaders.Checksum, Checksum(data));
+        using var response = await http.SendAsync(request, cancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+    }
+
     /// <summary>PUT that must succeed with 201.</summary>
     public static async Task PutNewAsync(this HttpClient http, string key, long version, byte[] data, CancellationToken cancellationToken = default)
     {
