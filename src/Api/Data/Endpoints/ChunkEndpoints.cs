@@ -27,32 +27,48 @@ public static class ChunkEndpoints
             .WithName("PutChunk")
             .WithSummary("Stores a chunk version after verifying the body against X-ReplicaFs-Checksum (201; 200 if already stored; 409 if stored with another checksum).")
             .Accepts<Stream>(ChunkHeaders.OctetStream)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage)
             .WithMaxRequestBody(DataServerOptions.MaxChunkBytes);
 
         group.MapGet("/{key}", GetChunk)
             .WithName("GetChunk")
             .WithSummary("Reads a chunk version (newest when none is given), or a range of it widened to 64 KiB blocks.")
-            .Produces(StatusCodes.Status200OK, contentType: ChunkHeaders.OctetStream);
+            .Produces(StatusCodes.Status200OK, contentType: ChunkHeaders.OctetStream)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status416RangeNotSatisfiable);
 
         group.MapMethods("/{key}", [HttpMethods.Head], HeadChunk)
             .WithName("HeadChunk")
-            .WithSummary("Version, length and checksum of a stored chunk version, as headers.");
+            .WithSummary("Version, length and checksum of a stored chunk version, as headers.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapDelete("/{key}", DeleteChunk)
             .WithName("DeleteChunk")
-            .WithSummary("Deletes one version (?version), every version below one (?below) or all versions of a chunk; idempotent.");
+            .WithSummary("Deletes one version (?version), every version below one (?below) or all versions of a chunk; idempotent.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapGet("/{key}/digest", GetDigest)
             .WithName("GetChunkDigest")
-            .WithSummary("Recomputes the checksum of a stored chunk version from the bytes on disk and compares it with the recorded one.");
+            .WithSummary("Recomputes the checksum of a stored chunk version from the bytes on disk and compares it with the recorded one.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/", ListChunks)
             .WithName("ListChunks")
-            .WithSummary("Stored chunk versions ordered by key then version, one page at a time.");
+            .WithSummary("Stored chunk versions ordered by key then version, one page at a time.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapPost("/{key}/repair", RepairChunk)
             .WithName("RepairChunk")
-            .WithSummary("Pulls a chunk version from another data server, verifies it against the given checksum and atomically replaces the local copy.");
+            .WithSummary("Pulls a chunk version from another data server, verifies it against the given checksum and atomically replaces the local copy.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status502BadGateway);
 
         return app;
     }

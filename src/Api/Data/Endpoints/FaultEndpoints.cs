@@ -24,7 +24,11 @@ public static class FaultEndpoints
 
         group.MapPost("/corrupt", Corrupt)
             .WithName("CorruptChunk")
-            .WithSummary("Flips (XOR 0xFF) bytes of a stored chunk payload on disk without fixing its recorded checksum.");
+            .WithSummary("Flips (XOR 0xFF) bytes of a stored chunk payload on disk without fixing its recorded checksum.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
