@@ -22,6 +22,7 @@ public static class DataServer
         services.AddSingleton<ChunkStore>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<ChunkRepairer>();
+        services.AddSingleton<DataServerMetrics>();
 
         // Registered first: the store is open before anything else starts.
         services.AddHostedService<ChunkStoreStartup>();
@@ -39,6 +40,7 @@ public static class DataServer
             .AddHttpMessageHandler<ClusterTokenHandler>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<DataServerMetrics>();
         ServerHost.UseCommon(app, options);
         app.MapChunkEndpoints();
         app.MapStatsEndpoints();

@@ -13,10 +13,12 @@ internal sealed class ChunkBodyResult : IResult
     private readonly ChunkFile _file;
     private readonly long _fileOffset;
     private readonly long _count;
+    private readonly DataServerMetrics _metrics;
 
     /// <summary>Sends <paramref name="count"/> bytes of <paramref name="file"/> from <paramref name="fileOffset"/>.</summary>
-    public ChunkBodyResult(ChunkFile file, long fileOffset, long count, HttpResponse response)
+    public ChunkBodyResult(ChunkFile file, long fileOffset, long count, HttpResponse response, DataServerMetrics metrics)
     {
+        _metrics = metrics;
         _file = file;
         _fileOffset = fileOffset;
         _count = count;
@@ -50,6 +52,8 @@ internal sealed class ChunkBodyResult : IResult
                 await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 sent += read;
             }
+
+            _metrics.Read(sent);
         }
         finally
         {

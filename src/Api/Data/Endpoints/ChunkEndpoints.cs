@@ -74,13 +74,14 @@ public static class ChunkEndpoints
     }
 
     private static async Task<Results<Created<StoredChunk>, Ok<StoredChunk>, ProblemHttpResult>> PutChunk(
-        string key, long? version, HttpRequest request, HttpResponse response, ChunkStore store, CancellationToken cancellationToken)
+        string key, long? version, HttpRequest request, HttpResponse response, ChunkStore store, DataServerMetrics metrics, CancellationToken cancellationToken)
     {
         ChunkRequestChecks.Key(key);
         var wanted = ChunkRequestChecks.RequiredVersion(version);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals(ChunkHeaders.OctetStream, StringComparison.OrdinalIgnoreCase))
         {
+            metrics.WriteRejected();
             return DataProblems.Create(
                 StatusCodes.Status415UnsupportedMediaType,
                 Errno.EINVAL,
@@ -90,6 +91,7 @@ public static class ChunkEndpoints
         var checksum = ChunkRequestChecks.Checksum(request.Headers[ChunkHeaders.Checksum].ToString(), $"The {ChunkHeaders.Checksum} header");
         if (request.ContentLength > DataServerOptions.MaxChunkBytes)
         {
+            metrics.WriteRejected();
             return TooLarge(request.ContentLength.Value);
         }
 
@@ -100,12 +102,14 @@ public static class ChunkEndpoints
         }
         catch (ChunkBodyException ex)
         {
+            metrics.WriteRejected();
             return ex.Problem == ChunkBodyProblem.TooLarge
                 ? TooLarge(request.ContentLength)
                 : DataProblems.Create(StatusCodes.Status400BadRequest, Errno.EINVAL, ex.Message);
         }
 
         var stored = outcome.Stored;
+        metrics.Write(outcome.Status, stored.Length);
         switch (outcome.Status)
         {
             case PutStatus.ChecksumMismatch:
@@ -130,7 +134,7 @@ public static class ChunkEndpoints
     }
 
     private static Results<ChunkBodyResult, ProblemHttpResult> GetChunk(
-        string key, long? version, long? offset, long? length, HttpResponse response, ChunkStore store)
+        string key, long? version, long? offset, long? length, HttpResponse response, ChunkStore store, DataServerMetrics metrics)
     {
         ChunkRequestChecks.Key(key);
         ChunkRequestChecks.OptionalVersion(version);
@@ -164,7 +168,7 @@ public static class ChunkEndpoints
         SetChunkHeaders(response, new StoredVersion(header.Version, header.Length, header.Checksum));
         if (offset is null && length is null)
         {
-            return new ChunkBodyResult(file, header.PayloadOffset, header.Length, response);
+            return new ChunkBodyResult(file, header.PayloadOffset, header.Length, response, metrics);
         }
 
         // Widen to whole blocks so that the reader can check every byte against a block hash.
@@ -175,7 +179,7 @@ public static class ChunkEndpoints
             : Math.Min(header.Length, RoundUp(Math.Min(header.Length, start + (length ?? header.Length)), block));
         response.Headers[ChunkHeaders.Offset] = alignedStart.ToString(CultureInfo.InvariantCulture);
         response.Headers[ChunkHeaders.BlockHashes] = ChunkChecksum.FormatBlockHashes(file.BlockHashes);
-        return new ChunkBodyResult(file, header.PayloadOffset + alignedStart, alignedEnd - alignedStart, response);
+        return new ChunkBodyResult(file, header.PayloadOffset + alignedStart, alignedEnd - alignedStart, response, metrics);
     }
 
     private static Results<Ok, ProblemHttpResult> HeadChunk(string key, long? version, HttpResponse response, ChunkStore store)
@@ -208,12 +212,19 @@ public static class ChunkEndpoints
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Ok<ChunkDigest>, ProblemHttpResult>> GetDigest(string key, long? version, ChunkStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ChunkDigest>, ProblemHttpResult>> GetDigest(
+        string key, long? version, ChunkStore store, DataServerMetrics metrics, CancellationToken cancellationToken)
     {
         ChunkRequestChecks.Key(key);
         ChunkRequestChecks.OptionalVersion(version);
         var digest = await store.DigestAsync(key, version, cancellationToken);
-        return digest is null ? DataProblems.NotFound(key, version, store.Versions(key)) : TypedResults.Ok(digest);
+        if (digest is null)
+        {
+            return DataProblems.NotFound(key, version, store.Versions(key));
+        }
+
+        metrics.Digest(digest.Intact);
+        return TypedResults.Ok(digest);
     }
 
     private static Ok<StoredChunkPage> ListChunks(string? after, int? limit, ChunkStore store)

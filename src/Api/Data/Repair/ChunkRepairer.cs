@@ -9,7 +9,7 @@ namespace ReplicaFs.Api.Data.Repair;
 /// Repairs a local chunk version from a peer: pulls the bytes, verifies them against the committed checksum on the
 /// way to disk and only then atomically replaces the local copy. Any failure of the source leaves the local copy as it was.
 /// </summary>
-internal sealed partial class ChunkRepairer(IHttpClientFactory clients, ChunkStore store, ILogger<ChunkRepairer> logger)
+internal sealed partial class ChunkRepairer(IHttpClientFactory clients, ChunkStore store, DataServerMetrics metrics, ILogger<ChunkRepairer> logger)
 {
     /// <summary>Name of the HTTP client used to talk to peers.</summary>
     public const string PeerClient = "peers";
@@ -59,11 +59,13 @@ internal sealed partial class ChunkRepairer(IHttpClientFactory clients, ChunkSto
 
             await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
             var (stored, replaced) = await store.ReplaceAsync(key, request.Version, checksum, body, response.Content.Headers.ContentLength, timeout.Token);
+            metrics.Repair(succeeded: true, stored.Length);
             LogRepaired(logger, key, request.Version, url, replaced);
             return new RepairResult(key, stored.Version, stored.Length, ChunkChecksum.Format(stored.Checksum), replaced);
         }
         catch (PosixException ex) when (ex.Errno == Errno.EIO)
         {
+            metrics.Repair(succeeded: false, 0);
             LogRepairFailed(logger, key, request.Version, url, ex.Message);
             throw;
         }
@@ -86,6 +88,7 @@ internal sealed partial class ChunkRepairer(IHttpClientFactory clients, ChunkSto
 
     private PosixException Failed(string key, long version, Uri url, string reason, Exception inner)
     {
+        metrics.Repair(succeeded: false, 0);
         LogRepairFailed(logger, key, version, url, reason);
         return new PosixException(Errno.EIO, $"Cannot repair from {url}: {reason}. The local copy was left as it was.", inner);
     }

@@ -28,6 +28,18 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     /// <summary>Random id of this copy of the data.</summary>
     public string InstanceId => DataDirectory.InstanceId;
 
+    /// <summary>Whether <see cref="Open"/> has completed.</summary>
+    public bool IsOpen => _directory is not null;
+
+    /// <summary>Chunk versions stored.</summary>
+    public long ChunkCount => _index.Count;
+
+    /// <summary>Payload bytes stored.</summary>
+    public long BytesStored => _index.Bytes;
+
+    /// <summary>Files moved to <c>quarantine/</c> by the start-up check.</summary>
+    public int QuarantinedAtStart { get; private set; }
+
     /// <summary>
     /// Locks and opens the data directory, deletes leftover temporary files, moves chunk files that do not check
     /// out to <c>quarantine/</c> and builds the index from the headers of the rest.
@@ -44,6 +56,7 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
         {
             var removed = RemoveTempFiles();
             var quarantined = LoadChunks();
+            QuarantinedAtStart = quarantined;
             LogOpened(logger, Paths.Root, InstanceId, DataDirectory.Created, _index.Count, _index.Bytes, removed, quarantined);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
