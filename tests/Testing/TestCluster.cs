@@ -192,7 +192,7 @@ public sealed class TestCluster : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or ApiExceptionBase or TaskCanceledException or IOException)
             {
                 last = ex;
             }

@@ -1,4 +1,11 @@
+using System.Text.Json.Serialization;
 using ReplicaFs.Api.Hosting;
+using ReplicaFs.Api.Meta.ChunkMap;
+using ReplicaFs.Api.Meta.Cluster;
+using ReplicaFs.Api.Meta.Events;
+using ReplicaFs.Api.Meta.Namespace;
+using ReplicaFs.Api.Meta.Storage;
+using ReplicaFs.Api.Meta.Storage.Sqlite;
 
 namespace ReplicaFs.Api.Meta;
 
@@ -8,12 +15,48 @@ public static class MetaServer
     /// <summary>Builds the metadata server as <paramref name="options"/> says.</summary>
     public static WebApplication Build(MetaServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var builder = ServerHost.CreateBuilder(options, "meta", "ReplicaFs metadata server",
             "Namespace (inodes, directory entries, attributes), chunk map, data server membership and the cluster event log.");
         builder.Services.AddSingleton(options);
+        // Numbers must be JSON numbers: the web default would read the string "0755" as the decimal 755.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
+        builder.Services.PostConfigure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails += BadRequestProblemHandler.AddInvalidArgumentErrno);
+        AddMetaServices(builder.Services, options);
 
         var app = builder.Build();
         ServerHost.UseCommon(app, options);
+        app.MapNamespaceEndpoints();
+        app.MapExtendedAttributeEndpoints();
+        app.MapChunkMapEndpoints();
+        app.MapClusterEndpoints();
+        app.MapEventEndpoints();
         return app;
+    }
+
+    private static void AddMetaServices(IServiceCollection services, MetaServerOptions options)
+    {
+        services.AddSingleton<SqliteMetaDatabase>();
+        services.AddSingleton<IMetaDatabase>(sp => sp.GetRequiredService<SqliteMetaDatabase>());
+        services.AddSingleton<ActiveClusterSettings>();
+        services.AddSingleton(sp => new HeartbeatTracker(sp.GetRequiredService<TimeProvider>(), options.HeartbeatTimeout));
+        services.AddSingleton<MembershipService>();
+        services.AddSingleton<EventLog>();
+        services.AddSingleton<NamespaceReader>();
+        services.AddSingleton<NamespaceWriter>();
+        services.AddSingleton<RenameService>();
+        services.AddSingleton<AttributeService>();
+        services.AddSingleton<ExtendedAttributeService>();
+        services.AddSingleton<ChunkMapReader>();
+        services.AddSingleton<LeaseService>();
+        services.AddSingleton<CommitService>();
+        services.AddSingleton<WriteFailureRecorder>();
+        services.AddSingleton<ReplicaReportService>();
+
+        // Start-up first: the monitor and the endpoints need the open database and the loaded settings.
+        services.AddHostedService<MetaStartup>();
+        services.AddHostedService<MembershipMonitor>();
     }
 }

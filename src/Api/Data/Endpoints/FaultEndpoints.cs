@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using ReplicaFs.Api.Data.Storage;
+using ReplicaFs.Api.Hosting;
+using ReplicaFs.Contracts.Chunks;
+
+namespace ReplicaFs.Api.Data.Endpoints;
+
+/// <summary>
+/// Fault injection (<c>/api/faults</c>): mapped only when the server runs with <c>--enable-faults</c>, and every call
+/// needs the admin bearer token.
+/// </summary>
+public static class FaultEndpoints
+{
+    /// <summary>Most bytes one corrupt call flips.</summary>
+    public const int MaxCorruptCount = 1024 * 1024;
+
+    /// <summary>Maps <c>/api/faults</c>, guarded by <paramref name="adminToken"/>.</summary>
+    public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, string adminToken)
+    {
+        var group = app.MapGroup("/api/faults")
+            .WithTags("Faults")
+            .AddEndpointFilter(new AdminTokenFilter(adminToken))
+            .AddEndpointFilter<PosixErrorFilter>();
+
+        group.MapPost("/corrupt", Corrupt)
+            .WithName("CorruptChunk")
+            .WithSummary("Flips (XOR 0xFF) bytes of a stored chunk payload on disk without fixing its recorded checksum.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<Results<Ok<CorruptResult>, ProblemHttpResult>> Corrupt(CorruptRequest request, ChunkStore store, CancellationToken cancellationToken)
+    {
+        ChunkRequestChecks.Key(request.Key);
+        ChunkRequestChecks.OptionalVersion(request.Version);
+        if (request.Offset < 0)
+        {
+            throw DataProblems.Invalid($"'offset' must not be negative (got {request.Offset}).");
+        }
+
+        if (request.Count is < 1 or > MaxCorruptCount)
+        {
+            throw DataProblems.Invalid($"'count' must be between 1 and {MaxCorruptCount} (got {request.Count}).");
+        }
+
+        var result = await store.CorruptAsync(request.Key, request.Version, request.Offset, request.Count, cancellationToken);
+        return result is null
+            ? DataProblems.NotFound(request.Key, request.Version, store.Versions(request.Key))
+            : TypedResults.Ok(result);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using ReplicaFs.Testing;
+
+namespace ReplicaFs.SystemTests.Launcher;
+
+/// <summary>Runs <c>./replicafs</c> as a user would (from another directory), on the outputs the tests were built with.</summary>
+internal static class LauncherScript
+{
+    /// <summary>Starts the launcher with <paramref name="arguments"/>; the caller reads its output and waits for it.</summary>
+    public static Process Start(IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(RepositoryPaths.Launcher)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            // Any current directory works: the launcher finds the repository from its own path.
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // The tests run after the solution build: never build again, and run the configuration the tests were built in.
+        info.Environment["REPLICAFS_NO_BUILD"] = "1";
+        info.Environment["REPLICAFS_CONFIGURATION"] = RepositoryPaths.Configuration;
+        info.Environment["REPLICAFS_START_TIMEOUT"] = "90";
+        return Process.Start(info) ?? throw new InvalidOperationException($"could not start {RepositoryPaths.Launcher}");
+    }
+
+    /// <summary>Runs the launcher to completion, killing it (and its children) if it takes longer than <paramref name="timeout"/>.</summary>
+    public static async Task<LauncherResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var process = Start(arguments);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException(
+                $"./replicafs {string.Join(' ', arguments)} did not finish within {timeout.TotalSeconds:0} s\nstdout:\n{await stdout}\nstderr:\n{await stderr}");
+        }
+
+        return new LauncherResult(arguments, process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace ReplicaFs.SystemTests.Launcher;
+
+/// <summary>
+/// <c>./replicafs up --detach</c>, <c>down</c> and foreground <c>up</c> against real server processes, in a temporary
+/// state directory. Ports start at the seed's 51234 and move to the next free ones, so a cluster the user runs is left alone.
+/// </summary>
+public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(150);
+    private readonly string _stateDir = Path.Combine(Path.GetTempPath(), "replicafs-launcher-tests", Guid.NewGuid().ToString("N"));
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    [Fact(Timeout = 600_000)]
+    public async Task Up_detach_serves_every_url_refuses_a_second_cluster_and_down_stops_exactly_what_it_started()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            // up: one line per part.
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var cluster = DetachedCluster.Parse(up.Stdout);
+            Assert.Equal(2, cluster.DataServers.Count);
+            Assert.Equal(_stateDir, cluster.StateDirectory);
+            Assert.Equal(3, cluster.Servers.Select(s => s.Port).Distinct().Count());
+            Assert.All(cluster.Servers, s => Assert.Equal("127.0.0.1", s.Host));
+            foreach (var server in cluster.Servers)
+            {
+                await AssertAnswersAsync(server, "/healthz", "Healthy", cancellationToken);
+                await AssertAnswersAsync(server, "/swagger/index.html", "swagger-ui", cancellationToken);
+            }
+
+            await AssertRegisteredAsync(cluster, up.Stderr, cancellationToken);
+
+            // The run record names every server by pid, and they run.
+            var processes = RecordedProcess.Read(_stateDir);
+            Assert.Equal(["meta", "data-1", "data-2"], processes.Select(p => p.Name));
+            Assert.Equal(cluster.Servers, processes.Select(p => p.Url));
+            Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} (pid {p.Pid}) is not running"));
+
+            // The admin token is made once, private, and reaches the servers through the environment, not the command line.
+            var tokenFile = Path.Combine(_stateDir, "admin-token");
+            var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
+            Assert.Matches("^[0-9a-f]{64}$", token);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+            foreach (var process in processes)
+            {
+                var commandLine = await File.ReadAllTextAsync($"/proc/{process.Pid}/cmdline", cancellationToken);
+                Assert.DoesNotContain(token, commandLine, StringComparison.Ordinal);
+                Assert.Contains("--enable-faults", commandLine, StringComparison.Ordinal);
+                var environment = await File.ReadAllTextAsync($"/proc/{process.Pid}/environ", cancellationToken);
+                Assert.Contains($"REPLICAFS_ADMIN_TOKEN={token}\0", environment, StringComparison.Ordinal);
+            }
+
+            // A second cluster on the same state directory is refused, and the first keeps running.
+            var second = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            Assert.True(second.ExitCode != 0, second.ToString());
+            Assert.Contains("already running", second.Stderr, StringComparison.Ordinal);
+            Assert.Empty(second.Stdout);
+            Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} stopped after the refused second up"));
+
+            // down stops exactly those processes, closes their ports and removes the run record.
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            foreach (var process in processes)
+            {
+                Assert.Contains($"stopped {process.Name} (pid {process.Pid})", down.Stderr, StringComparison.Ordinal);
+                Assert.False(process.IsRunning, $"{process.Name} (pid {process.Pid}) still runs after down");
+                await AssertClosedAsync(process.Url, cancellationToken);
+            }
+
+            Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the run record is still there after down");
+
+            // down again is harmless.
+            var downAgain = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(downAgain.ExitCode == 0, downAgain.ToString());
+            Assert.Contains("Nothing is running", downAgain.Stderr, StringComparison.Ordinal);
+
+            // up again reuses the state directory: same ports (data servers are known to meta by URL), same token.
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            Assert.Contains("Reusing the cluster", again.Stderr, StringComparison.Ordinal);
+            var reused = DetachedCluster.Parse(again.Stdout);
+            Assert.Equal(cluster.Servers, reused.Servers);
+            Assert.Equal(token, (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim());
+            foreach (var server in reused.Servers)
+            {
+                await AssertAnswersAsync(server, "/healthz", "Healthy", cancellationToken);
+            }
+
+            var restarted = RecordedProcess.Read(_stateDir);
+            Assert.Empty(restarted.Select(p => p.Pid).Intersect(processes.Select(p => p.Pid)));
+
+            var finalDown = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(finalDown.ExitCode == 0, finalDown.ToString());
+            Assert.All(restarted, p => Assert.False(p.IsRunning, $"{p.Name} still runs after down"));
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Foreground_up_prints_the_urls_and_stops_every_server_on_SIGTERM()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1"]);
+            var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
+            var banner = new List<string>();
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(CommandTimeout);
+                while (await launcher.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+                {
+                    banner.Add(line);
+                    if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            var text = string.Join('\n', banner);
+            Assert.True(banner.Count > 0 && banner[^1].StartsWith("Press Ctrl+C", StringComparison.Ordinal), text + await ReadIfExitedAsync(launcher, stderr));
+            var processes = RecordedProcess.Read(_stateDir);
+            Assert.Equal(["meta", "data-1"], processes.Select(p => p.Name));
+            foreach (var process in processes)
+            {
+                Assert.Contains($"{process.Url.ToString().TrimEnd('/')}/swagger", text, StringComparison.Ordinal);
+                await AssertAnswersAsync(process.Url, "/healthz", "Healthy", cancellationToken);
+            }
+
+            await SignalAsync(launcher.Id, "TERM", cancellationToken);
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(CommandTimeout);
+                await launcher.WaitForExitAsync(deadline.Token);
+            }
+
+            var log = await stderr;
+            output.WriteLine(log);
+            Assert.Equal(0, launcher.ExitCode);
+            Assert.Contains("Stopped.", log, StringComparison.Ordinal);
+            foreach (var process in processes)
+            {
+                Assert.False(process.IsRunning, $"{process.Name} still runs after the launcher stopped");
+                await AssertClosedAsync(process.Url, cancellationToken);
+            }
+
+            Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the run record is still there");
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Down_when_nothing_runs_is_harmless()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Contains("Nothing is running", down.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_stateDir), "down created the state directory");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Up_refuses_a_directory_that_is_not_a_state_directory_and_leaves_it_alone()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(_stateDir);
+        var precious = Path.Combine(_stateDir, "precious.txt");
+        await File.WriteAllTextAsync(precious, "keep me", cancellationToken);
+
+        var up = await Launcher(["up", "--detach", "--fresh", "--state-dir", _stateDir], cancellationToken);
+
+        Assert.True(up.ExitCode != 0, up.ToString());
+        Assert.Contains("not a ReplicaFs state directory", up.Stderr, StringComparison.Ordinal);
+        Assert.Equal("keep me", await File.ReadAllTextAsync(precious, cancellationToken));
+        Assert.Equal([precious], Directory.GetFileSystemEntries(_stateDir));
+    }
+
+    [Theory(Timeout = 120_000)]
+    [InlineData("--replicas 3 --data-servers 2", "needs at least 3 data servers")]
+    [InlineData("--data-servers 0", "--data-servers must be a number from 1 to 64")]
+    [InlineData("--chunk-size lots", "--chunk-size must be a byte count")]
+    [InlineData("--bogus", "unknown option '--bogus'")]
+    [InlineData("--state-dir", "--state-dir needs a value")]
+    public async Task Up_rejects_bad_options_without_starting_anything(string options, string message)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        string[] stateDir = options.Contains("--state-dir", StringComparison.Ordinal) ? [] : ["--state-dir", _stateDir];
+        var up = await Launcher(["up", "--detach", .. options.Split(' '), .. stateDir], cancellationToken);
+
+        Assert.Equal(2, up.ExitCode);
+        Assert.Contains(message, up.Stderr, StringComparison.Ordinal);
+        Assert.Empty(up.Stdout);
+        Assert.Empty(RecordedProcess.Read(_stateDir));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Help_lists_every_command_and_unknown_commands_fail()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var help = await Launcher(["help"], cancellationToken);
+        var bare = await Launcher([], cancellationToken);
+        var unknown = await Launcher(["frobnicate"], cancellationToken);
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var command in new[] { "up", "down", "test", "meta", "data", "help" })
+        {
+            Assert.Matches($"(?m)^  {command} ", help.Stdout);
+        }
+
+        Assert.Equal(help.Stdout, bare.Stdout);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("unknown command 'frobnicate'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        if (Directory.Exists(_stateDir))
+        {
+            Directory.Delete(_stateDir, recursive: true);
+        }
+    }
+
+    private async Task<LauncherResult> Launcher(string[] arguments, CancellationToken cancellationToken)
+    {
+        var result = await LauncherScript.RunAsync(arguments, CommandTimeout, cancellationToken);
+        output.WriteLine(result.ToString());
+        return result;
+    }
+
+    private async Task AssertAnswersAsync(Uri server, string path, string expectedText, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(server, path), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"GET {server}{path.TrimStart('/')} -> {(int)response.StatusCode}: {body}");
+        Assert.Contains(expectedText, body, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// up waits until meta lists every data server Up. A metadata server without the membership endpoint (404) is
+    /// the one case where it cannot, and then it must say so.
+    /// </summary>
+    private async Task AssertRegisteredAsync(DetachedCluster cluster, string launcherLog, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(new Uri(cluster.Meta, "/api/cluster/servers"), cancellationToken);
+        var warned = launcherLog.Contains("registration was not checked", StringComparison.Ordinal);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            Assert.True(warned, "meta has no membership endpoint and up did not warn:\n" + launcherLog);
+            return;
+        }
+
+        Assert.False(warned, launcherLog);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, body);
+        using var servers = JsonDocument.Parse(body);
+        foreach (var data in cluster.DataServers)
+        {
+            var url = data.ToString().TrimEnd('/');
+            Assert.Contains(servers.RootElement.EnumerateArray(), s =>
+                s.GetProperty("url").GetString() == url && s.GetProperty("state").GetString() is "Up" or "Rebuilding");
+        }
+    }
+
+    private static async Task AssertClosedAsync(Uri server, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        var error = await Record.ExceptionAsync(() => client.ConnectAsync(server.Host, server.Port, cancellationToken).AsTask());
+        Assert.True(error is SocketException { SocketErrorCode: SocketError.ConnectionRefused }, $"{server} still accepts connections ({error?.Message ?? "connected"})");
+    }
+
+    private static async Task SignalAsync(int pid, string signal, CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync(cancellationToken);
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task<string> ReadIfExitedAsync(Process launcher, Task<string> stderr) =>
+        launcher.HasExited ? $"\nlauncher exited with {launcher.ExitCode}:\n{await stderr}" : "\n(launcher still running)";
+
+    /// <summary>Stops whatever a failed test left running: through down first, then by pid.</summary>
+    private async Task CleanUpAsync()
+    {
+        var leftovers = RecordedProcess.Read(_stateDir);
+        if (leftovers.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await LauncherScript.RunAsync(["down", "--state-dir", _stateDir], CommandTimeout, CancellationToken.None);
+        }
+        catch (TimeoutException ex)
+        {
+            output.WriteLine(ex.Message);
+        }
+
+        foreach (var process in leftovers.Where(p => p.IsRunning))
+        {
+            output.WriteLine($"killing leftover {process.Name} (pid {process.Pid})");
+            try
+            {
+                using var leftover = Process.GetProcessById(process.Pid);
+                leftover.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // Gone in the meantime.
+            }
+        }
+    }
+}
