@@ -277,7 +277,7 @@ internal sealed class QuorumWriter(
             var outcomes = round.Outcomes();
             var acknowledged = outcomes.Where(o => o.Verdict == ReplicaVerdict.Ok).Select(o => o.ServerId).ToList();
             var failures = outcomes.Where(o => o.Verdict != ReplicaVerdict.Ok)
-                .Select(o => new ReplicaFailure(o.ServerId, $"{o.Verdict.ToString().ToLowerInvariant()}: {o.Detail}"))
+                .Select(o => new ReplicaFailure(o.ServerId, Reason($"{o.Verdict.ToString().ToLowerInvariant()}: {o.Detail}")))
                 .ToList();
             ClientLog.WriteQuorumFailed(logger, round.Lease.ChunkId, ino, round.Lease.Version, acknowledged.Count, outcomes.Count, writeQuorum);
             try
@@ -328,6 +328,9 @@ internal sealed class QuorumWriter(
             await round.AbandonAsync();
         }
     }
+
+    /// <summary>A failure reason as meta accepts it (at most 1024 characters).</summary>
+    private static string Reason(string text) => text.Length <= 1024 ? text : text[..1023] + "…";
 
     /// <summary>One chunk version being written: its lease, content, PUTs and their tally.</summary>
     private sealed class Round : IDisposable
@@ -479,7 +482,7 @@ internal sealed class QuorumWriter(
                             failed.Add(new ReplicaFailure(serverId, "no acknowledgement when the write quorum was reached"));
                             break;
                         default:
-                            failed.Add(new ReplicaFailure(serverId, $"{reply.Verdict.ToString().ToLowerInvariant()}: {reply.Detail}"));
+                            failed.Add(new ReplicaFailure(serverId, Reason($"{reply.Verdict.ToString().ToLowerInvariant()}: {reply.Detail}")));
                             break;
                     }
                 }

@@ -141,6 +141,9 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>Meta accepts reasons of at most 1024 characters.</summary>
+    private static string Truncate(string reason) => reason.Length <= 1024 ? reason : reason[..1023] + "…";
+
     private async Task RepairAsync(RepairWork work, CancellationToken cancellationToken)
     {
         var chunk = work.Chunk;
@@ -183,7 +186,7 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
         }
 
         var reason = $"read repair found it {state.ToString().ToLowerInvariant()}: {detail}";
-        await _reporter.ReportReplicaAsync(chunk.ChunkId, work.Bad.ServerId, state, held, reason, cancellationToken);
+        await _reporter.ReportReplicaAsync(chunk.ChunkId, work.Bad.ServerId, state, held, Truncate(reason), cancellationToken);
 
         var failures = new List<string>();
         foreach (var source in work.Sources)
@@ -214,9 +217,9 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
                 continue;
             }
 
-            var message = $"Read repair: server {work.Bad.ServerId} had chunk {key} (ino {work.Ino}, index {chunk.Index}) {state.ToString().ToLowerInvariant()} ({detail}); it repaired itself from server {source.ServerId} ({source.Url}) and now holds version {chunk.Version} with checksum {chunk.Checksum}.";
-            await _reporter.ReportReplicaAsync(chunk.ChunkId, work.Bad.ServerId, ReplicaState.Ok, chunk.Version, $"repaired from server {source.ServerId} by read repair", cancellationToken);
-            await _reporter.PostEventAsync(EventKinds.RepairFinished, EventSeverity.Info, message, work.Bad.ServerId, work.Ino, chunk.ChunkId, cancellationToken);
+            // Meta turns this report into the repair.finished event (with this reason and this client as its source).
+            var repaired = $"read repair: it had the chunk {state.ToString().ToLowerInvariant()} ({detail}); it repaired itself from server {source.ServerId} ({source.Url}) and now holds version {chunk.Version} with checksum {chunk.Checksum}";
+            await _reporter.ReportReplicaAsync(chunk.ChunkId, work.Bad.ServerId, ReplicaState.Ok, chunk.Version, Truncate(repaired), cancellationToken);
             Interlocked.Increment(ref _completed);
             ClientLog.Repaired(_logger, work.Bad.ServerId, chunk.ChunkId, state, detail, source.Url);
             return;

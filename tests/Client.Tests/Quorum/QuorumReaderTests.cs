@@ -34,7 +34,8 @@ public sealed class QuorumReaderTests
         Assert.Equal([ReplicaState.Corrupt, ReplicaState.Ok], reports.Select(r => r.State));
         Assert.All(reports, r => Assert.Equal(client.Name, r.ReportedBy));
         Assert.Contains("corrupt", reports[0].Reason, StringComparison.Ordinal);
-        Assert.Contains(cluster.Meta.Events, e => e.Kind == EventKinds.RepairFinished && e.ServerId == 2 && e.ChunkId == chunk.ChunkId);
+        Assert.Contains("repaired itself from server", reports[1].Reason, StringComparison.Ordinal);
+        Assert.Equal(chunk.Version, reports[1].Version);
         Assert.Equal(1, client.Repairs.Completed);
     }
 
