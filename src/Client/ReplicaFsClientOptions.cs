@@ -40,7 +40,7 @@ public sealed record ReplicaFsClientOptions
     public TimeSpan RepairTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Once Qw replicas acknowledged, how long the others may still make it into the commit.</summary>
-    public TimeSpan CommitGrace { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan CommitGrace { get; init; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>After the commit, how long replicas that had not answered may still finish; their success is then reported.</summary>
     public TimeSpan LateAckWindow { get; init; } = TimeSpan.FromSeconds(5);
