@@ -64,7 +64,7 @@ public sealed class LargeFileTests
         Assert.Equal(written.GetHashAndReset(), read.GetHashAndReset());
         Assert.True(sampler.Peak < HeapLimit, $"managed heap peaked at {sampler.Peak / (1024 * 1024)} MiB");
         Assert.Equal(client.Budget.Capacity, client.Budget.Available);
-        TestContext.Current.SendDiagnosticMessage($"256 MiB: write {writeTime.TotalSeconds:0.0} s, read {readTime.TotalSeconds:0.0} s, heap peak {sampler.Peak / (1024 * 1024)} MiB");
+        TestContext.Current.TestOutputHelper?.WriteLine($"256 MiB: write {writeTime.TotalSeconds:0.0} s, read {readTime.TotalSeconds:0.0} s, heap peak {sampler.Peak / (1024 * 1024)} MiB");
     }
 
     /// <summary>Samples the managed heap size every 20 ms.</summary>
