@@ -260,7 +260,10 @@ internal sealed class QuorumWriter(
 
         foreach (var i in moved)
         {
-            await rounds[i]!.AbandonAsync();
+            // The commit was refused, so this version will never be visible: its copies are garbage.
+            var round = rounds[i]!;
+            await round.AbandonAsync();
+            Discard(round);
             rounds[i] = null;
         }
     }
@@ -301,7 +304,25 @@ internal sealed class QuorumWriter(
                 round.Lease.Replicas.Count < writeQuorum ? $"the replica set has only {round.Lease.Replicas.Count} servers" : null);
         }
 
+        // Nothing of the batch is committed: every version it wrote is garbage on the replicas that stored it.
+        foreach (var round in rounds)
+        {
+            await round.AbandonAsync();
+            Discard(round);
+        }
+
         throw first!;
+    }
+
+    /// <summary>Deletes, in the background, the copies of a version that was written but will never be committed.</summary>
+    private void Discard(Round round)
+    {
+        var key = ChunkKey.FromId(round.Lease.ChunkId);
+        var stored = Enumerable.Range(0, round.Lease.Replicas.Count).Where(i => round.ReplyOf(i).Verdict == ReplicaVerdict.Ok).Select(i => round.Lease.Replicas[i].Url).ToList();
+        if (stored.Count > 0)
+        {
+            background.Run(ct => Task.WhenAll(stored.Select(url => transport.DeleteVersionAsync(url, key, round.Lease.Version, ct))));
+        }
     }
 
     private async Task ReportLateAcksAsync(Round round, IReadOnlyList<int> pending, CancellationToken cancellationToken)

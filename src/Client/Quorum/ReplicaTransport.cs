@@ -125,6 +125,21 @@ internal sealed class ReplicaTransport(IDataServerClients clients, ReplicaLatenc
         }
     }
 
+    /// <summary>Deletes one version of a chunk from a replica (a version that was written but will never be committed).</summary>
+    public async Task<ReplicaReply> DeleteVersionAsync(string url, string key, long version, CancellationToken cancellationToken)
+    {
+        using var call = new CallScope(options.DigestTimeout, cancellationToken);
+        try
+        {
+            using var response = await clients.ForServer(url).DeleteChunkAsync(key, version, null, call.Token);
+            return response.IsSuccessStatusCode ? ReplicaReply.Ok : await ErrorReplyAsync(url, response, call.Token);
+        }
+        catch (Exception ex) when (call.IsFailure(ex))
+        {
+            return Failure(url, ex, call, options.DigestTimeout);
+        }
+    }
+
     /// <summary>Tells a replica to replace its copy with the one of <paramref name="request"/>'s source.</summary>
     public async Task<ReplicaReply> RepairAsync(string url, string key, RepairRequest request, CancellationToken cancellationToken)
     {

@@ -161,8 +161,16 @@ internal sealed class FakeDataServer(int serverId, string url, Func<string, Fake
         return response;
     }
 
-    public Task<HttpResponseMessage> DeleteChunkAsync(string key, long? version = null, long? below = null, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException();
+    public async Task<HttpResponseMessage> DeleteChunkAsync(string key, long? version = null, long? below = null, CancellationToken cancellationToken = default)
+    {
+        await FaultAsync(cancellationToken);
+        foreach (var stored in _store.Keys.Where(k => k.Key == key && (version is null || k.Version == version) && (below is null || k.Version < below)).ToList())
+        {
+            _store.TryRemove(stored, out _);
+        }
+
+        return new HttpResponseMessage(HttpStatusCode.NoContent);
+    }
 
     public async Task<ChunkDigest> GetDigestAsync(string key, long? version = null, CancellationToken cancellationToken = default)
     {

@@ -61,6 +61,10 @@ public sealed class QuorumWriterTests
         Assert.Contains(report.Failed, f => f.ServerId == 4 && f.Reason.Contains("503", StringComparison.Ordinal));
         Assert.Equal(3, report.WriteQuorum);
 
+        // The version that will never be committed is deleted from the replicas that stored it.
+        Assert.True(await TestData.EventuallyAsync(() => !cluster.Server(1).Has(report.ChunkId, report.Version) && !cluster.Server(3).Has(report.ChunkId, report.Version), TimeSpan.FromSeconds(5)));
+        Assert.True(cluster.Server(1).Has(committed.ChunkId, committed.Version));
+
         // The previous version is still what everybody reads.
         cluster.Server(2).Fault = FakeFault.None;
         cluster.Server(4).Fault = FakeFault.None;
@@ -97,6 +101,10 @@ public sealed class QuorumWriterTests
         Assert.All(read[10_000..90_000], x => Assert.Equal(0, x));
         Assert.All(read[90_000..], x => Assert.Equal(0xBB, x));
         Assert.Equal(3, cluster.Meta.Commits.Count);
+
+        // The version that lost the race is garbage: deleted; the committed ones stay.
+        var final = cluster.Meta.Chunk(ino, 0)!;
+        Assert.True(await TestData.EventuallyAsync(() => cluster.Servers.All(s => s.Has(final.ChunkId, final.Version)), TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
