@@ -190,6 +190,24 @@ internal sealed unsafe partial class FuseSession
 
     public void EnterRequest() => Interlocked.Increment(ref _inFlight);
 
+    /// <summary>Joins the in-flight count unless the session is already being destroyed (for calls from outside the loop).</summary>
+    public bool TryEnterRequest()
+    {
+        var current = Volatile.Read(ref _inFlight);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _inFlight, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
     public void ExitRequest()
     {
         if (Interlocked.Decrement(ref _inFlight) == 0)

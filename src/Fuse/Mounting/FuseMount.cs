@@ -155,23 +155,56 @@ public sealed partial class FuseMount : IAsyncDisposable
     /// <summary>Unmounts with a 10-second wait (see <see cref="UnmountAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await UnmountAsync(DisposeTimeout);
 
-    /// <summary><c>fuse_lowlevel_notify_inval_inode</c>: drop cached attributes (and data from <paramref name="offset"/>; length 0 = all).</summary>
-    /// <returns>None, or e.g. ENOENT when the kernel does not know the inode. Never call it inside a related request.</returns>
-    public unsafe Errno InvalidateNode(ulong nodeId, long offset = 0, long length = 0) =>
-        _session.Handle == 0 ? Errno.ENOTCONN : ToErrno(LibFuse.NotifyInvalInode(_session.Handle, nodeId, offset, length));
-
-    /// <summary><c>fuse_lowlevel_notify_inval_entry</c>: drop the cached name <paramref name="name"/> in <paramref name="parent"/>.</summary>
-    /// <returns>None, or e.g. ENOENT when the kernel does not know the name. Never call it inside a related request.</returns>
-    public unsafe Errno InvalidateEntry(ulong parent, ReadOnlySpan<byte> name)
+    /// <summary>
+    /// <c>fuse_lowlevel_notify_inval_inode</c>: drops the kernel's cached attributes of <paramref name="nodeId"/>, and
+    /// its cached data from <paramref name="offset"/> for <paramref name="length"/> bytes (0 = to the end; a negative
+    /// offset keeps the data). Call it from the thread that learns of remote changes, never inside a request for a
+    /// related node (that can deadlock).
+    /// </summary>
+    /// <returns>None; ENOENT when the kernel does not hold the node; ENOTCONN once the session has ended.</returns>
+    public Errno InvalidateNode(ulong nodeId, long offset = 0, long length = 0)
     {
-        if (_session.Handle == 0)
+        if (!_session.TryEnterRequest())
         {
             return Errno.ENOTCONN;
         }
 
-        fixed (byte* pointer = name)
+        try
         {
-            return ToErrno(LibFuse.NotifyInvalEntry(_session.Handle, parent, pointer, (nuint)name.Length));
+            return ToErrno(LibFuse.NotifyInvalInode(_session.Handle, nodeId, offset, length));
+        }
+        finally
+        {
+            _session.ExitRequest();
+        }
+    }
+
+    /// <summary>
+    /// <c>fuse_lowlevel_notify_inval_entry</c>: drops the kernel's cached name <paramref name="name"/> in directory
+    /// <paramref name="parent"/> (and the directory's attributes). Same calling rules as <see cref="InvalidateNode"/>.
+    /// </summary>
+    /// <returns>None; ENOENT when the kernel does not hold the name; ENOTCONN once the session has ended.</returns>
+    public unsafe Errno InvalidateEntry(ulong parent, ReadOnlySpan<byte> name)
+    {
+        if (!_session.TryEnterRequest())
+        {
+            return Errno.ENOTCONN;
+        }
+
+        try
+        {
+            // libfuse sends namelen + 1 bytes: the name must be NUL-terminated.
+            var terminated = name.Length < 1024 ? stackalloc byte[name.Length + 1] : new byte[name.Length + 1];
+            name.CopyTo(terminated);
+            terminated[name.Length] = 0;
+            fixed (byte* pointer = terminated)
+            {
+                return ToErrno(LibFuse.NotifyInvalEntry(_session.Handle, parent, pointer, (nuint)name.Length));
+            }
+        }
+        finally
+        {
+            _session.ExitRequest();
         }
     }
 
