@@ -41,6 +41,21 @@ internal static unsafe partial class LibC
     [SuppressGCTransition]
     public static partial int* ErrnoLocation();
 
-    /// <summary>The address of libc's own <c>read</c>, for a libfuse hook that must stay entirely native (see ParallelDirOpsIo).</summary>
-    public static nint ReadFunction { get; } = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "read");
+    /// <summary>fcntl command: duplicate onto the lowest free descriptor at or above the argument, close-on-exec.</summary>
+    public const int FDupFdCloExec = 1030;
+
+    private static readonly nint Library = NativeLibrary.Load("libc.so.6");
+
+    /// <summary>The address of libc's own <c>read</c>, for a libfuse hook that must stay entirely native (see SessionIo).</summary>
+    public static nint ReadFunction { get; } = NativeLibrary.GetExport(Library, "read");
+
+    /// <summary>The address of libc's own <c>writev</c> (see SessionIo).</summary>
+    public static nint WritevFunction { get; } = NativeLibrary.GetExport(Library, "writev");
+
+    /// <summary>realpath(3) with a malloc'ed result (free it with <see cref="NativeMemory.Free"/>, which is libc's free).</summary>
+    [LibraryImport(Name, EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial byte* RealPath(string path, byte* resolved);
+
+    [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int Fcntl(int fd, int command, int argument);
 }

@@ -17,13 +17,14 @@ namespace ReplicaFs.Fuse.Mounting;
 /// </summary>
 public sealed partial class FuseMount : IAsyncDisposable
 {
+    private const int ConnectionAborted = 103;
     private static readonly TimeSpan DisposeTimeout = TimeSpan.FromSeconds(10);
 
     private readonly FuseSession _session;
     private readonly ILogger _logger;
     private readonly uint _maxThreads;
     private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int? _mountId;
+    private MountEntry? _mountEntry;
     private int _unmountRequested;
 
     private FuseMount(string mountPoint, FuseSession session, uint maxThreads, ILogger logger)
@@ -37,11 +38,15 @@ public sealed partial class FuseMount : IAsyncDisposable
     /// <summary>The absolute mount point.</summary>
     public string MountPoint { get; }
 
-    /// <summary>Completes, with the loop's status (0 = clean, else -errno), once the session has been destroyed.</summary>
+    /// <summary>
+    /// Completes once the session has been destroyed, with 0 after an unmount, -ECONNABORTED (-103) when the
+    /// connection was aborted under a live mount (umount -f, fusectl abort; the dead mount is then removed), or
+    /// another -errno when the loop failed.
+    /// </summary>
     public Task<int> Completion => _completion.Task;
 
     /// <summary>Whether the mount is still attached at <see cref="MountPoint"/>.</summary>
-    public bool IsMounted => !Completion.IsCompleted && (_mountId is not { } id || MountTable.Contains(id));
+    public bool IsMounted => !Completion.IsCompleted && (_mountEntry is not { } entry || MountTable.Contains(entry));
 
     /// <summary>Requests whose replies are still outstanding.</summary>
     public int OutstandingRequests => _session.OutstandingRequests;
@@ -77,10 +82,7 @@ public sealed partial class FuseMount : IAsyncDisposable
             throw;
         }
 
-        if (options.ParallelDirectoryOperations)
-        {
-            session.InstallParallelDirOpsIo();
-        }
+        session.InstallCustomIo(patchInitReply: options.ParallelDirectoryOperations);
 
         var mount = new FuseMount(path, session, (uint)options.MaxThreads, logger);
         mount.StartLoop();
@@ -104,7 +106,7 @@ public sealed partial class FuseMount : IAsyncDisposable
             LogUnmounting(_logger, MountPoint);
         }
 
-        if (_mountId is { } id && !MountTable.Contains(id))
+        if (_mountEntry is { } entry && !MountTable.Contains(entry))
         {
             return;
         }
@@ -242,6 +244,22 @@ public sealed partial class FuseMount : IAsyncDisposable
             LogLoopFailed(_logger, e);
         }
 
+        if (_mountEntry is { } entry && MountTable.Contains(entry))
+        {
+            // The connection was aborted (umount -f, fusectl abort) and fuse_session_unmount saw POLLERR and left
+            // the dead mount in place: every access would fail with ENOTCONN until someone unmounts it.
+            LogDeadMount(_logger, MountPoint, status);
+            LibC.Umount2(MountPoint, LibC.MntDetach);
+            status = status == 0 ? -ConnectionAborted : status;
+        }
+        else if (status == -ConnectionAborted)
+        {
+            // A worker that had just taken a request (often a FORGET or RELEASE sent while the last file closed)
+            // finds the connection gone as the file system is unmounted; the kernel reports that as ECONNABORTED.
+            LogAbortRace(_logger, MountPoint);
+            status = 0;
+        }
+
         LogEnded(_logger, MountPoint, status);
         _completion.TrySetResult(status);
     }
@@ -275,7 +293,7 @@ public sealed partial class FuseMount : IAsyncDisposable
         var entry = MountTable.Find(MountPoint);
         if (entry is not null && entry.FileSystemType.StartsWith("fuse", StringComparison.Ordinal))
         {
-            _mountId = entry.MountId;
+            _mountEntry = entry;
         }
 
         LogMounted(_logger, MountPoint, LibFuse.PackageVersion, _maxThreads);
@@ -311,6 +329,12 @@ public sealed partial class FuseMount : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The FUSE session on {MountPoint} ended (loop status {Status})")]
     private static partial void LogEnded(ILogger logger, string mountPoint, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The FUSE connection of {MountPoint} was aborted (loop status {Status}); unmounting the dead mount")]
+    private static partial void LogDeadMount(ILogger logger, string mountPoint, int status);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The loop of {MountPoint} saw ECONNABORTED while the unmounted file system was torn down; that is a clean end")]
+    private static partial void LogAbortRace(ILogger logger, string mountPoint);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The FUSE loop failed")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception);

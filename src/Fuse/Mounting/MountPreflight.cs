@@ -94,12 +94,31 @@ internal static partial class MountPreflight
 
         return errno switch
         {
-            Errno.None when (mode & TypeMask) == DirectoryType => full,
+            Errno.None when (mode & TypeMask) == DirectoryType => Canonical(full),
             Errno.None => throw new FuseMountException($"The mount point {full} is not a directory."),
             Errno.ENOENT => throw new FuseMountException($"The mount point {full} does not exist: create it first (`mkdir -p {full}`)."),
             Errno.ENOTCONN => throw new FuseMountException($"The mount point {full} holds a dead FUSE mount (Transport endpoint is not connected): run `fusermount3 -u -z {full}`."),
             _ => throw new FuseMountException($"The mount point {full} cannot be used: {Describe(errno)}."),
         };
+    }
+
+    /// <summary>The path without symlinks, as the mount table will show it.</summary>
+    private static unsafe string Canonical(string path)
+    {
+        var resolved = LibC.RealPath(path, null);
+        if (resolved == null)
+        {
+            return path;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8((nint)resolved) ?? path;
+        }
+        finally
+        {
+            NativeMemory.Free(resolved);
+        }
     }
 
     private static Errno StatMode(string path, out uint mode)

@@ -38,8 +38,15 @@ public static class MountTable
         return Read().LastOrDefault(e => e.MountPoint == full);
     }
 
-    /// <summary>Whether the mount with <paramref name="mountId"/> is still attached.</summary>
-    public static bool Contains(int mountId) => Read().Any(e => e.MountId == mountId);
+    /// <summary>
+    /// Whether <paramref name="entry"/> is still attached. Mount ids and FUSE device numbers are reused as soon as a
+    /// mount is gone, so the id, the device and the mount point must all match.
+    /// </summary>
+    public static bool Contains(MountEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return Read().Any(e => e.MountId == entry.MountId && e.Device == entry.Device && e.MountPoint == entry.MountPoint);
+    }
 
     /// <summary>Parses "36 35 98:0 /root /mnt opts [optional...] - type source superopts".</summary>
     private static MountEntry? Parse(string line)

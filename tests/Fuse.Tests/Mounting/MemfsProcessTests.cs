@@ -19,7 +19,7 @@ public sealed class MemfsProcessTests
 
             Assert.Equal(Errno.None, Posix.Kill(memfs.Pid, Posix.SigTerm));
 
-            Assert.Equal(0, await memfs.WaitForExitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+            await memfs.AssertExitsWithAsync(0, TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
             Assert.Null(MountTable.Find(mountPoint));
             await Eventually.TrueAsync(() => memfs.ReadLog().Contains("exited with 0", StringComparison.Ordinal), "the log to be complete");
             Assert.Contains("SIGTERM: unmounting", memfs.ReadLog(), StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class MemfsProcessTests
 
             Assert.Equal(Errno.None, Posix.Kill(memfs.Pid, 2));
 
-            Assert.Equal(0, await memfs.WaitForExitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+            await memfs.AssertExitsWithAsync(0, TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
             Assert.Null(MountTable.Find(mountPoint));
         }
         finally
@@ -59,6 +59,12 @@ public sealed class MemfsProcessTests
             await using var memfs = await MemfsProcess.StartMountedAsync(mountPoint);
             await File.WriteAllTextAsync(Path.Combine(mountPoint, "f"), "x", TestContext.Current.CancellationToken);
 
+            // The session's /dev/fuse descriptor is numbered above libfuse's watchdog socket, so that on death the
+            // connection ends before the watchdog wakes up (otherwise its probe can miss the dead connection).
+            var fuseDescriptors = ProcessSnapshot.Descriptors(memfs.Pid, "/dev/fuse");
+            Assert.Single(fuseDescriptors);
+            Assert.All(ProcessSnapshot.Descriptors(memfs.Pid, "socket:"), socket => Assert.True(socket < fuseDescriptors[0], $"socket {socket} above /dev/fuse {fuseDescriptors[0]}"));
+
             // Only the daemon dies; its fusermount3 watchdog (auto_unmount) notices and unmounts.
             Assert.Equal(Errno.None, Posix.Kill(memfs.Pid, Posix.SigKill));
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -69,24 +75,7 @@ public sealed class MemfsProcessTests
             }
             catch (Exception)
             {
-                var ps = await Commands.RunAsync("ps", "-eo", "pid,ppid,stat,wchan:32,args");
-                TestContext.Current.TestOutputHelper?.WriteLine($"memfs running: {memfs.IsRunning}\n{ps.Output}");
-                foreach (var pidDir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
-                {
-                    try
-                    {
-                        var cmd = File.ReadAllText(Path.Combine(pidDir, "cmdline")).Replace('\0', ' ');
-                        if (cmd.Contains("fusermount3", StringComparison.Ordinal) || cmd.Contains("ReplicaFs", StringComparison.Ordinal))
-                        {
-                            var fds = Directory.EnumerateFileSystemEntries(Path.Combine(pidDir, "fd")).Select(f => $"{Path.GetFileName(f)}->{new FileInfo(f).LinkTarget}");
-                            TestContext.Current.TestOutputHelper?.WriteLine($"{pidDir} {cmd}: {string.Join(' ', fds)}");
-                        }
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                    }
-                }
-
+                TestContext.Current.TestOutputHelper?.WriteLine($"memfs running: {memfs.IsRunning}\n{ProcessSnapshot.Describe("fusermount3", "ReplicaFs")}");
                 throw;
             }
 
@@ -122,7 +111,7 @@ public sealed class MemfsProcessTests
             Assert.Single(MountTable.Read(), e => e.MountPoint == mountPoint);
 
             Assert.Equal(Errno.None, Posix.Kill(second.Pid, Posix.SigTerm));
-            Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken));
+            await second.AssertExitsWithAsync(0, TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
             Assert.Null(MountTable.Find(mountPoint));
         }
         finally
@@ -137,7 +126,7 @@ public sealed class MemfsProcessTests
         var missing = Path.Combine(Path.GetTempPath(), $"replicafs-fuse-missing-{Guid.NewGuid():N}");
         await using var memfs = MemfsProcess.Start(missing);
 
-        Assert.Equal(1, await memfs.WaitForExitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        await memfs.AssertExitsWithAsync(1, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await Eventually.TrueAsync(() => memfs.ReadLog().Contains("exited with 1", StringComparison.Ordinal), "the log to be complete");
         Assert.Contains($"The mount point {missing} does not exist", memfs.ReadLog(), StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", memfs.ReadLog(), StringComparison.Ordinal);
@@ -153,7 +142,7 @@ public sealed class MemfsProcessTests
             await File.WriteAllTextAsync(file, "x", TestContext.Current.CancellationToken);
             await using var memfs = MemfsProcess.Start(file);
 
-            Assert.Equal(1, await memfs.WaitForExitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+            await memfs.AssertExitsWithAsync(1, TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             await Eventually.TrueAsync(() => memfs.ReadLog().Contains("exited with 1", StringComparison.Ordinal), "the log to be complete");
             Assert.Contains($"The mount point {file} is not a directory.", memfs.ReadLog(), StringComparison.Ordinal);
         }

@@ -76,6 +76,27 @@ public sealed class UnmountTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_forced_abort_ends_the_session_and_leaves_no_dead_mount()
+    {
+        var fs = new MemoryFileSystem();
+        await using var mount = await TestMount.StartAsync(fs);
+        await File.WriteAllTextAsync(mount.PathOf("f"), "x", TestContext.Current.CancellationToken);
+
+        // With a file open, umount -f aborts the connection but fails with EBUSY; libfuse's own unmount then sees
+        // POLLERR and leaves the dead mount, which the binding removes.
+        await using (var busy = new FileStream(mount.PathOf("f"), FileMode.Open, FileAccess.Read))
+        {
+            var umount = await Commands.RunAsync("umount", "-f", mount.Root);
+            Assert.NotEqual(0, umount.ExitCode);
+
+            Assert.Equal(-103, await mount.Mount.Completion.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+            await Eventually.TrueAsync(() => MountTable.Find(mount.Root) is null, "the dead mount to be removed");
+            Assert.Equal(Errno.None, Posix.Stat(mount.Root, out _));
+            Assert.ThrowsAny<IOException>(() => busy.ReadByte());
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Two_mounts_run_side_by_side_in_one_process()
     {
         var first = new MemoryFileSystem();

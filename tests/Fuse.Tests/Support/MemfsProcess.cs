@@ -57,6 +57,13 @@ internal sealed class MemfsProcess : IAsyncDisposable
         return _process.ExitCode ?? throw new InvalidOperationException("memfs has no exit code.");
     }
 
+    /// <summary>Waits for the exit and checks its code, showing the process's log when it differs.</summary>
+    public async Task AssertExitsWithAsync(int expected, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var exitCode = await WaitForExitAsync(timeout, cancellationToken);
+        Assert.True(exitCode == expected, $"memfs exited with {exitCode}, expected {expected}:\n{ReadLog()}");
+    }
+
     public string ReadLog() => _process.ReadLog();
 
     public async ValueTask DisposeAsync()
