@@ -1,3 +1,3 @@
 using ReplicaFs.Fuse;
 
-return await MountCommand.Create().Parse(args).InvokeAsync();
+return await MountCommand.RunAsync(args);

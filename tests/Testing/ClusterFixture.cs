@@ -17,10 +17,10 @@ public class ClusterFixture : IAsyncLifetime
     protected virtual ClusterOptions Options => new();
 
     /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _cluster = await TestCluster.StartAsync(Options);
+    public virtual async ValueTask InitializeAsync() => _cluster = await TestCluster.StartAsync(Options);
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_cluster is not null)
         {

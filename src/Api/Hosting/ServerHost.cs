@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
 using Prometheus;
@@ -49,7 +50,11 @@ public static class ServerHost
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         builder.Services.AddValidation();
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.AllowTrailingCommas = false);
+        // Numbers must be JSON numbers: the web default would read the string "0755" as the decimal 755.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
+        builder.Services.PostConfigure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails += BadRequestProblemHandler.AddInvalidArgumentErrno);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHealthChecks();
         builder.Services.AddEndpointsApiExplorer();

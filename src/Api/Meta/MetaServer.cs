@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Api.Meta.ChunkMap;
 using ReplicaFs.Api.Meta.Cluster;
@@ -19,11 +18,6 @@ public static class MetaServer
         var builder = ServerHost.CreateBuilder(options, "meta", "ReplicaFs metadata server",
             "Namespace (inodes, directory entries, attributes), chunk map, data server membership and the cluster event log.");
         builder.Services.AddSingleton(options);
-        // Numbers must be JSON numbers: the web default would read the string "0755" as the decimal 755.
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
-        builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
-        builder.Services.PostConfigure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails += BadRequestProblemHandler.AddInvalidArgumentErrno);
         AddMetaServices(builder.Services, options);
 
         var app = builder.Build();

@@ -53,4 +53,29 @@ public interface IDataFaultsApi
     /// <summary>Flips bytes of a stored chunk on disk without fixing its checksum.</summary>
     [Post("/api/faults/corrupt")]
     Task<CorruptResult> CorruptAsync([Body] CorruptRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Crash: drops every stored chunk (memory and disk) and answers 503 until restored.</summary>
+    [Post("/api/faults/crash")]
+    Task<DataServerStatus> CrashAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Restore after a crash: comes back empty (a new instance id), registers again and rebuilds from its peers.</summary>
+    [Post("/api/faults/restore")]
+    Task<DataServerStatus> RestoreAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>Operator actions on a data server; they require the admin bearer token.</summary>
+[Headers("Authorization: Bearer")]
+public interface IDataAdminApi
+{
+    /// <summary>Starts a scrub pass now (re-verify every stored chunk); returns at once with the progress so far.</summary>
+    [Post("/api/admin/scrub")]
+    Task<ScrubProgress> StartScrubAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks for rebuild/catch-up assignments now instead of at the next periodic check.</summary>
+    [Post("/api/admin/rebuild")]
+    Task<DataServerStatus> StartRebuildAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Runs a garbage-collection pass now.</summary>
+    [Post("/api/admin/gc")]
+    Task<DataServerStatus> StartGarbageCollectionAsync(CancellationToken cancellationToken = default);
 }

@@ -13,4 +13,5 @@ public sealed record DataServerStats(long ChunkCount, long BytesStored, long Cap
 /// <param name="Url">The URL it advertises.</param>
 /// <param name="Crashed">Whether it is in the injected crashed state.</param>
 /// <param name="Stats">Storage figures.</param>
-public sealed record DataServerStatus(string InstanceId, int? ServerId, string Url, bool Crashed, DataServerStats Stats);
+/// <param name="Activity">Request rates, latency, rebuild and scrub progress.</param>
+public sealed record DataServerStatus(string InstanceId, int? ServerId, string Url, bool Crashed, DataServerStats Stats, ServerActivity? Activity = null);

@@ -2,12 +2,12 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using ReplicaFs.Contracts.Posix;
 
-namespace ReplicaFs.Api.Meta;
+namespace ReplicaFs.Api.Hosting;
 
 /// <summary>
 /// Turns a request the framework could not bind (malformed JSON, a non-numeric route id, a wrong content type)
-/// into a ProblemDetails response that says what was wrong, with the framework's 4xx status. Every 400 of the
-/// metadata server carries errno EINVAL, so clients map framework-level rejections exactly like the server's own.
+/// into a ProblemDetails response that says what was wrong, with the framework's 4xx status. Every 400 of both
+/// server roles carries errno EINVAL, so clients map framework-level rejections exactly like the server's own.
 /// </summary>
 internal sealed class BadRequestProblemHandler(IProblemDetailsService problems) : IExceptionHandler
 {
