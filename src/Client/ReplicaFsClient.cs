@@ -8,6 +8,7 @@ using ReplicaFs.Client.Files;
 using ReplicaFs.Client.Http;
 using ReplicaFs.Client.Quorum;
 using ReplicaFs.Client.Repair;
+using ReplicaFs.Client.Sessions;
 using ReplicaFs.Contracts.Api;
 using ReplicaFs.Contracts.Cluster;
 using ReplicaFs.Contracts.Files;
@@ -32,6 +33,7 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     private readonly ReadRepairQueue _repairs;
     private readonly QuorumReader _reader;
     private readonly ChunkedFileIo _io;
+    private readonly ClientSessionKeeper _session;
     private int _disposed;
 
     private ReplicaFsClient(IServiceProvider services, ServiceProvider? owned, ReplicaFsClientOptions options, ClusterConfig cluster, QuorumSettings quorum, ILoggerFactory loggerFactory)
@@ -53,6 +55,11 @@ public sealed class ReplicaFsClient : IAsyncDisposable
         _reader = new QuorumReader(transport, Metadata, _repairs, reporter, _background, quorum.ReadQuorum, options.ByteSourceHedgeDelay, engineLogger);
         var writer = new QuorumWriter(Metadata, transport, _reader, reporter, _background, options, quorum.WriteQuorum, cluster.ChunkSize, engineLogger);
         _io = new ChunkedFileIo(Metadata, _reader, writer, Budget, options, cluster.ChunkSize);
+        _session = new ClientSessionKeeper(
+            Metadata,
+            new RegisterClientRequest(options.SessionName, Environment.MachineName, Environment.ProcessId, quorum.ReadQuorum, quorum.WriteQuorum),
+            TimeSpan.FromMilliseconds(Math.Max(100, cluster.HeartbeatTimeoutMs)),
+            engineLogger);
     }
 
     /// <summary>The cluster's settings (replica count R, chunk size, …).</summary>
@@ -75,6 +82,9 @@ public sealed class ReplicaFsClient : IAsyncDisposable
 
     /// <summary>The memory budget of all chunk buffers.</summary>
     public BufferBudget Budget { get; }
+
+    /// <summary>This client's session id at the metadata server, once registered (null when meta keeps no sessions).</summary>
+    public long? SessionId => _session.SessionId;
 
     /// <summary>Read repairs done, failed and still queued.</summary>
     public ReadRepairStatus Repairs => new(_repairs.Completed, _repairs.Failed, _repairs.Pending);
@@ -357,6 +367,7 @@ public sealed class ReplicaFsClient : IAsyncDisposable
 
         await _background.DrainAsync(_options.DrainTimeout);
         await _repairs.DisposeAsync();
+        await _session.DisposeAsync();
         _background.Dispose();
         if (_ownedServices is not null)
         {

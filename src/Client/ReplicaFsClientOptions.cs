@@ -18,6 +18,9 @@ public sealed record ReplicaFsClientOptions
     /// <summary>How this client names itself in events and replica reports; default "client:{host}/{pid}".</summary>
     public string? ClientName { get; init; }
 
+    /// <summary>What this client is, as its session at the metadata server shows it (e.g. "mount /mnt/replicafs").</summary>
+    public string SessionName { get; init; } = "ReplicaFs client";
+
     /// <summary>Time to open a TCP connection to any server.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
 

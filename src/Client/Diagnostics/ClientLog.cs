@@ -44,6 +44,15 @@ internal static partial class ClientLog
     [LoggerMessage(EventId = 34, Level = LogLevel.Debug, Message = "Read repair of chunk {ChunkId} on server {ServerId} skipped: the committed version is now {Current}, the read saw {Read}")]
     public static partial void RepairMoot(ILogger logger, long chunkId, int serverId, long current, long read);
 
+    [LoggerMessage(EventId = 50, Level = LogLevel.Debug, Message = "Client session {SessionId} registered (Qr={ReadQuorum}, Qw={WriteQuorum})")]
+    public static partial void SessionRegistered(ILogger logger, long sessionId, int readQuorum, int writeQuorum);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Debug, Message = "The metadata server keeps no client sessions ({Reason}); not registering one")]
+    public static partial void SessionUnsupported(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Could not keep client session {SessionId} at the metadata server: {Reason}")]
+    public static partial void SessionRenewFailed(ILogger logger, long sessionId, string reason);
+
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Could not tell the metadata server ({What}): {Reason}")]
     public static partial void ReportFailed(ILogger logger, string what, string reason);
 }

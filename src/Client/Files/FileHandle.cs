@@ -26,7 +26,8 @@ public sealed class FileHandle : IAsyncDisposable
     private readonly ReplicaFsClient _client;
     private readonly OpenFile _file;
     private readonly int _errorBaseline;
-    private long _nextSequentialOffset;
+    private long _nextSequentialOffset = -1;
+    private int _sequentialReads;
     private int _closed;
 
     internal FileHandle(ReplicaFsClient client, OpenFile file, int errorBaseline, InodeAttributes attributes)
@@ -54,8 +55,20 @@ public sealed class FileHandle : IAsyncDisposable
     public async Task<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfClosed();
-        var sequential = offset == Interlocked.Read(ref _nextSequentialOffset);
-        var count = await _file.ReadAsync(offset, buffer, sequential, cancellationToken);
+
+        // Like the kernel's read-ahead: the second read in a row that continues the previous one starts streaming.
+        int streak;
+        if (offset == Interlocked.Read(ref _nextSequentialOffset))
+        {
+            streak = Interlocked.Increment(ref _sequentialReads);
+        }
+        else
+        {
+            Interlocked.Exchange(ref _sequentialReads, 1);
+            streak = 1;
+        }
+
+        var count = await _file.ReadAsync(offset, buffer, streak >= 2, cancellationToken);
         Interlocked.Exchange(ref _nextSequentialOffset, offset + count);
         return count;
     }

@@ -22,6 +22,7 @@ internal sealed class FakeMeta(int replicas, int chunkSize, IReadOnlyList<(int I
     private long _nextChunkId = 1;
     private long _nextVersion = 1;
     private long _nextEvent = 1;
+    private long _nextSession;
 
     public ConcurrentQueue<WriteFailureReport> WriteFailures { get; } = new();
 
@@ -30,6 +31,10 @@ internal sealed class FakeMeta(int replicas, int chunkSize, IReadOnlyList<(int I
     public ConcurrentQueue<ClusterEvent> Events { get; } = new();
 
     public ConcurrentQueue<CommitRequest> Commits { get; } = new();
+
+    public ConcurrentDictionary<long, ClientSession> Sessions { get; } = new();
+
+    public int SessionRenewals;
 
     public int LeaseCalls;
     public int CommitCalls;
@@ -285,6 +290,38 @@ internal sealed class FakeMeta(int replicas, int chunkSize, IReadOnlyList<(int I
     public Task<DataServerInfo> GetServerAsync(int serverId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<EventPage> GetEventsAsync(long after = 0, int? limit = null, string? kind = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ClusterHealth> GetHealthAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ReplicaAssignmentPage> GetAssignmentsAsync(int serverId, int? limit = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<GarbageCheckResponse> CheckGarbageAsync(int serverId, GarbageCheckRequest request, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+    public Task<ClientSession> RegisterClientAsync(RegisterClientRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = DateTimeOffset.UtcNow;
+        var session = new ClientSession(Interlocked.Increment(ref _nextSession), request.Name, request.Host, request.Pid, request.ReadQuorum, request.WriteQuorum, request.ReadQuorum + request.WriteQuorum > replicas, now, now);
+        Sessions[session.Id] = session;
+        return Task.FromResult(session);
+    }
+
+    public Task<ClientSession> RenewClientAsync(long sessionId, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref SessionRenewals);
+        return Sessions.TryGetValue(sessionId, out var session)
+            ? Task.FromResult(Sessions[sessionId] = session with { LastSeen = DateTimeOffset.UtcNow })
+            : throw new PosixException(Errno.ENOENT, $"No client session {sessionId}.");
+    }
+
+    public Task EndClientAsync(long sessionId, CancellationToken cancellationToken = default)
+    {
+        Sessions.TryRemove(sessionId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ClientSession>> GetClientsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ClientSession>>([.. Sessions.Values]);
 
     private FileRecord File(long ino) =>
         _files.TryGetValue(ino, out var file) ? file : throw new PosixException(Errno.ENOENT, $"No inode {ino}.");
