@@ -20,7 +20,9 @@ internal sealed class ClusterEventReporter(IMetadataApi meta, string source, ILo
     {
         try
         {
-            await meta.AddEventAsync(new NewEvent(kind, severity, message, source, serverId, ino, chunkId), cancellationToken);
+            // Meta accepts messages of up to 4096 characters.
+            var text = message.Length <= 4096 ? message : message[..4095] + "…";
+            await meta.AddEventAsync(new NewEvent(kind, severity, text, source, serverId, ino, chunkId), cancellationToken);
         }
         catch (PosixException ex)
         {
