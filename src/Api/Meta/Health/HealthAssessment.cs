@@ -49,7 +49,7 @@ internal static class HealthAssessment
 
         if (unavailable > 0)
         {
-            unavailableReasons.Add($"{Chunks(unavailable)} {Have(unavailable)} no valid copy: they cannot be read until a server holding one comes back.");
+            unavailableReasons.Add($"{Chunks(unavailable)} {Have(unavailable)} no valid copy: {(unavailable == 1 ? "it" : "they")} cannot be read until a server holding one comes back.");
         }
 
         unavailableReasons.AddRange(ClientReasons(inputs.Clients, inputs.Copies));
@@ -148,7 +148,7 @@ internal static class HealthAssessment
         var replicas = RebuildCompletion.Replicas(server.ReplicaCount);
         if (!outlook.Enabled)
         {
-            return $" Its {replicas} are not re-replicated (re-replication is off).";
+            return $" Its {replicas} {(server.ReplicaCount == 1 ? "is" : "are")} not re-replicated: re-replication is off.";
         }
 
         if (inputs.Now < outlook.DueAt || outlook.Counts is not { } counts)
@@ -170,7 +170,9 @@ internal static class HealthAssessment
 
         if (counts.OnlyCopy > 0)
         {
-            parts.Add($" {RebuildCompletion.Replicas(counts.OnlyCopy)} stay on it: they are the only copies that may still be valid.");
+            parts.Add(counts.OnlyCopy == 1
+                ? " 1 replica stays on it: it is the only copy that may still be valid."
+                : $" {Number(counts.OnlyCopy)} replicas stay on it: they are the only copies that may still be valid.");
         }
 
         return string.Concat(parts);
