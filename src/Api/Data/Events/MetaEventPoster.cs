@@ -23,7 +23,7 @@ internal sealed partial class MetaEventPoster(IClusterApi meta, ServerIdentity i
         {
             await meta.AddEventAsync(new NewEvent(kind, severity, text, identity.Name, identity.ServerId, ChunkId: chunkId), cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ApiExceptionBase or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             LogNotPosted(logger, kind, text, ex.Message);
         }

@@ -64,7 +64,7 @@ internal sealed partial class GarbageCollector(
         {
             throw new PosixException(Errno.EIO, $"The metadata server refused the garbage check: {(int)ex.StatusCode} {ex.Content ?? ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested && !crash.WorkToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or ApiRequestException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested && !crash.WorkToken.IsCancellationRequested))
         {
             throw new PosixException(Errno.EAGAIN, $"The metadata server cannot be reached for the garbage check: {ex.Message}", ex);
         }

@@ -181,7 +181,7 @@ internal sealed partial class Scrubber(
             LogNotReported(logger, result.Key, result.Version, 0);
             return;
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ApiExceptionBase or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             // Cannot tell which version is committed: report what was found and let meta decide.
         }
@@ -193,7 +193,7 @@ internal sealed partial class Scrubber(
             findings.Add(id);
             puller.Trigger();
         }
-        catch (Exception ex) when (ex is HttpRequestException or ApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or ApiExceptionBase or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             LogReportFailed(logger, result.Key, result.Version, ex.Message);
         }
