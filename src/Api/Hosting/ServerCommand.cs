@@ -72,12 +72,39 @@ public static class ServerCommand
             }
         });
 
+        var reReplicateAfter = new Option<int>("--rereplicate-after-seconds")
+        {
+            Description = "How long a data server may stay down or crashed before its replicas are copied to other servers (0: never).",
+            DefaultValueFactory = _ => 300,
+        };
+        reReplicateAfter.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--rereplicate-after-seconds cannot be negative.");
+            }
+        });
+        var garbageGrace = new Option<int>("--garbage-grace-seconds")
+        {
+            Description = "Age after which a chunk version that was never committed is deleted as the leftover of a failed write.",
+            DefaultValueFactory = _ => 600,
+        };
+        garbageGrace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--garbage-grace-seconds must be at least 1.");
+            }
+        });
+
         var command = new Command("meta", "Run the metadata server: namespace, chunk map, membership and event log (SQLite).");
         common.AddTo(command);
         command.Options.Add(replicas);
         command.Options.Add(chunkSize);
         command.Options.Add(heartbeatInterval);
         command.Options.Add(heartbeatTimeout);
+        command.Options.Add(reReplicateAfter);
+        command.Options.Add(garbageGrace);
         common.AddValidators(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -95,6 +122,8 @@ public static class ServerCommand
                 ChunkSize = parse.GetValue(chunkSize),
                 HeartbeatInterval = TimeSpan.FromMilliseconds(parse.GetValue(heartbeatInterval)),
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(parse.GetValue(heartbeatTimeout)),
+                ReReplicateAfter = TimeSpan.FromSeconds(parse.GetValue(reReplicateAfter)),
+                GarbageGrace = TimeSpan.FromSeconds(parse.GetValue(garbageGrace)),
             });
             return await ServerRunner.RunAsync(MetaServer.Build(options), cancellationToken);
         });
