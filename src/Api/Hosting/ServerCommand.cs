@@ -215,7 +215,7 @@ public static class ServerCommand
 
     private static Option<int> Milliseconds(string name, string description, int defaultValue, int minimum)
     {
-        var option = new Option<int>(name) { Description = $"{description} Default {defaultValue}.", DefaultValueFactory = _ => defaultValue };
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < minimum)

@@ -14,11 +14,12 @@ namespace ReplicaFs.Api.Data.GarbageCollection;
 
 /// <summary>
 /// Deletes chunk versions no file needs any more. Every <c>--gc-interval-ms</c>, after every registration, when the
-/// metadata server is reachable again and on <c>POST /api/admin/gc</c>, it pages through the local index (keys that
-/// are chunk ids only: other keys were not written by the file system) and asks the metadata server
+/// metadata server is reachable again and on <c>POST /api/admin/gc</c>, it pages through the local index and asks the
+/// metadata server
 /// (<c>garbage-check</c>, at most <see cref="BatchSize"/> versions per call, each with the time it was stored) which
 /// to delete: versions of chunks of deleted or truncated files, or moved elsewhere, superseded versions once the
-/// committed one is here, and uncommitted versions past a grace period. Only versions it offered are deleted, each
+/// committed one is here, uncommitted versions past a grace period, and keys that are not chunk ids past that grace
+/// period (the rules are the metadata server's, docs/self-healing.md). Only versions it offered are deleted, each
 /// atomically (unlink, directory fsync, index in step). A server that was down when a file was deleted therefore
 /// collects its chunks when it comes back.
 /// </summary>
@@ -137,26 +138,22 @@ internal sealed partial class GarbageCollector(
 
             (afterKey, afterVersion) = (entries[^1].Key, entries[^1].Stored.Version);
             var candidates = entries
-                .Where(e => ChunkKey.TryParseId(e.Key, out _))
                 .Select(e => new GarbageCandidate(e.Key, e.Stored.Version, DateTimeOffset.FromUnixTimeMilliseconds(e.Stored.StoredAtUnixMs)))
                 .ToList();
-            if (candidates.Count > 0)
+            offered += candidates.Count;
+            var answer = await cluster.CheckGarbageAsync(serverId, new GarbageCheckRequest(candidates), cancellationToken);
+            var offeredNow = candidates.Select(c => (c.Key, c.Version)).ToHashSet();
+            foreach (var victim in answer.Delete)
             {
-                offered += candidates.Count;
-                var answer = await cluster.CheckGarbageAsync(serverId, new GarbageCheckRequest(candidates), cancellationToken);
-                var offeredNow = candidates.Select(c => (c.Key, c.Version)).ToHashSet();
-                foreach (var victim in answer.Delete)
+                if (!offeredNow.Contains((victim.Key, victim.Version)) || !store.TryGet(victim.Key, victim.Version, out var stored))
                 {
-                    if (!offeredNow.Contains((victim.Key, victim.Version)) || !store.TryGet(victim.Key, victim.Version, out var stored))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (await store.DeleteAsync(victim.Key, victim.Version, below: null, cancellationToken) > 0)
-                    {
-                        deleted++;
-                        bytes += stored.Length;
-                    }
+                if (await store.DeleteAsync(victim.Key, victim.Version, below: null, cancellationToken) > 0)
+                {
+                    deleted++;
+                    bytes += stored.Length;
                 }
             }
 

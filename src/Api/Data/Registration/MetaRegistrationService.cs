@@ -168,7 +168,7 @@ internal sealed partial class MetaRegistrationService(
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Registered with the metadata server {MetaUrl} as data-{ServerId} named {Name} ({Url}, instance {InstanceId}, came back empty: {CameBackEmpty})")]
+        Message = "Registered with the metadata server {MetaUrl} as server {ServerId} named {Name} ({Url}, instance {InstanceId}, came back empty: {CameBackEmpty})")]
     private static partial void LogRegistered(ILogger logger, int serverId, string name, string url, string instanceId, bool cameBackEmpty, Uri metaUrl);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registering again (was data-{ServerId}): {Reason}")]
