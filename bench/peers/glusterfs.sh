@@ -75,14 +75,18 @@ bricks_listening() {
 # one's command line names this work directory, and notes the unix sockets they use.
 record_volume_processes() {
   local file pid cmdline
-  : >"$STATE/sockets"
   for file in "$WORKDIR/run/vols/$VOLUME/"*.pid "$WORKDIR/run/shd/$VOLUME/"*.pid; do
     pid=$(cat "$file")
     cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline")
     [[ $cmdline == *"$WORKDIR/"* ]] || die "pid $pid from $file does not look like ours: $cmdline"
     if [[ $file == */shd/* ]]; then proc_record shd "$pid"; else proc_record brick "$pid"; fi
-    grep -o -- '-S [^ ]*' <<<"$cmdline" | cut -d' ' -f2 >>"$STATE/sockets" || true
+    note_socket "$cmdline"
   done
+}
+
+# note_socket CMDLINE: remembers the unix socket (-S PATH) of a brick or self-heal daemon, for teardown to remove.
+note_socket() {
+  grep -o -- '-S [^ ]*' <<<"$1" | cut -d' ' -f2 >>"$STATE/sockets" || true
 }
 
 cmd_setup() {
@@ -137,11 +141,19 @@ cmd_teardown() {
   # A setup interrupted between 'volume start' and record_volume_processes leaves bricks nobody recorded: every
   # gluster process whose command line names this work directory was started by this glusterd.
   record_strays '^(glusterfsd|glusterfs)$'
+  local name pid ticks
+  while read -r name pid ticks; do
+    if [[ $name == stray ]] && proc_is "$pid" "$ticks"; then
+      note_socket "$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+    fi
+  done <"$STATE/pids"
   stop_recorded stray
   if [[ -r $STATE/sockets ]]; then
     local socket
     while read -r socket; do
-      [[ $socket == /var/run/gluster/*.socket || $socket == /run/gluster/*.socket ]] && rm -f -- "$socket"
+      if [[ $socket == /var/run/gluster/*.socket || $socket == /run/gluster/*.socket ]]; then
+        rm -f -- "$socket"
+      fi
     done <"$STATE/sockets"
   fi
   report_leftovers

@@ -115,7 +115,10 @@ open_workdir_for_setup() {
 # begin_setup: from here on, a setup that fails or is interrupted tears down what it started (the peer's cmd_teardown).
 begin_setup() {
   SETUP_DONE=0
-  trap 'if ((SETUP_DONE == 0)); then say "setup failed; tearing down what it started"; cmd_teardown "$WORKDIR" || true; fi' EXIT
+  # fd 9 keeps the script's stderr: a signal can arrive while a function runs with its output sent to /dev/null
+  # (wait_until), and the traps run inside that redirection.
+  exec 9>&2
+  trap 'if ((SETUP_DONE == 0)); then { say "setup failed; tearing down what it started"; cmd_teardown "$WORKDIR" || true; } >&9 2>&9; fi' EXIT
   trap 'exit 130' INT TERM
 }
 
@@ -223,7 +226,9 @@ stop_recorded() {
   while read -r name pid ticks; do
     if ((${#names[@]} > 0)); then
       wanted=0
-      for n in "${names[@]}"; do [[ $n == "$name" ]] && wanted=1; done
+      for n in "${names[@]}"; do
+        if [[ $n == "$name" ]]; then wanted=1; fi
+      done
       ((wanted)) || continue
     fi
     if proc_is "$pid" "$ticks"; then
