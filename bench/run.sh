@@ -128,12 +128,15 @@ set_up=()        # systems whose setup started (torn down at exit, in reverse)
 measured=()      # systems with a mount
 declare -A mounts client_pids
 sampler_pid=""
+torn_down=0
 failures=()
 
 # teardown_all: tears down every system whose setup started, in reverse order, keeps their logs, and checks that
 # nothing is left. Safe to call twice.
 teardown_all() {
   local i name
+  ((torn_down == 0)) || return 0
+  torn_down=1
   for ((i = ${#set_up[@]} - 1; i >= 0; i--)); do
     name=${set_up[i]}
     say "tearing down $name"
@@ -144,7 +147,6 @@ teardown_all() {
       cp -r "$workdir/$name/log/." "$results/logs/$name/" 2>/dev/null || true
     fi
   done
-  set_up=()
   verify_nothing_left
 }
 
