@@ -34,7 +34,7 @@ target="" client_pids="" size_mib=256 seconds=10 files=2000
 tool=${BENCH_TOOL:-$BENCH_DIR/Tool/bin/Release/net10.0/ReplicaFs.Bench}
 while (($# > 0)); do
   case $1 in
-    --client-pids) client_pids=${2:?}; shift 2 ;;
+    --client-pids) client_pids=${2?--client-pids needs a value (may be empty)}; shift 2 ;;
     --size-mib) size_mib=${2:?}; shift 2 ;;
     --seconds) seconds=${2:?}; shift 2 ;;
     --files) files=${2:?}; shift 2 ;;
