@@ -291,7 +291,7 @@ done
 
 # A system set up but without a single figure (every round failed) is reported as failed, not as measured.
 for name in "${measured[@]}"; do
-  if ! jq -e --arg s "$name" 'select(.system == $s)' "$results/raw.jsonl" >/dev/null 2>&1; then
+  if ! jq -e -s --arg s "$name" 'any(.[]; .system == $s)' "$results/raw.jsonl" >/dev/null 2>&1; then
     jq -c --arg s "$name" 'if .system == $s then .status = "failed" | .reason = "every round failed; see logs/\($s)-round*.log" else . end' \
       "$results/systems.jsonl" >"$results/systems.jsonl.new" && mv "$results/systems.jsonl.new" "$results/systems.jsonl"
   fi

@@ -83,6 +83,21 @@ public sealed class SummaryTests
     }
 
     [Fact]
+    public void A_figure_only_some_systems_have_still_shows_its_unit()
+    {
+        var local = new SystemRecord("local", "measured", null, null, 1, null, null);
+        var summary = RunSummary.Build([local, Gluster],
+        [
+            Record("local", 1, "seq_read", 900),
+            Record("glusterfs", 1, "client_peak_rss_write", 48, Better.Lower),
+        ]);
+
+        var markdown = MarkdownReport.Render(summary, [], "Run");
+
+        Assert.Contains("| client_peak_rss_write | MiB/s (lower is better) | – | 48.0 |", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_results_directory_is_read_back_and_a_bad_line_is_named()
     {
         using var directory = new TemporaryDirectory();

@@ -55,7 +55,7 @@ public static class MarkdownReport
         text.AppendLine("|---|---|" + string.Concat(systems.Select(_ => "---:|")));
         foreach (var test in summary.Tests)
         {
-            var unit = systems.Select(s => summary.Get(s.Name, test)).FirstOrDefault(f => f is not null);
+            var unit = summary.AnyOf(test);
             var unitText = unit is null ? string.Empty : unit.Unit + (unit.Better == Better.Lower ? " (lower is better)" : string.Empty);
             var cells = systems.Select(s => summary.Get(s.Name, test) is { } f ? FormatFigure(f) : "–");
             text.AppendLine(CultureInfo.InvariantCulture, $"| {test} | {unitText} | {string.Join(" | ", cells)} |");

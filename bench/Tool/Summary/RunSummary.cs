@@ -53,6 +53,10 @@ public sealed class RunSummary
         return new RunSummary(allSystems, tests, figures);
     }
 
+    /// <summary>Any system's summary of <paramref name="test"/> (for its unit and direction), if one was measured.</summary>
+    public FigureSummary? AnyOf(string test) =>
+        _figures.Values.FirstOrDefault(f => string.Equals(f.Test, test, StringComparison.Ordinal));
+
     /// <summary>The summary of one figure of one system, if it was measured.</summary>
     public FigureSummary? Get(string system, string test) =>
         _figures.TryGetValue((system, test), out var figure) ? figure : null;
