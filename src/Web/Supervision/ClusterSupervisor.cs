@@ -206,6 +206,7 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
             }
 
             child.MarkRunning();
+            SupervisorLog.Ready(_logger, name);
             RaiseChanged();
             _ = RecordEventAsync(
                 "process.restored",
@@ -430,7 +431,7 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
         var child = Find(name) ?? throw new SupervisorActionException(404, "Unknown process", $"No process is named '{name}'. Names: {string.Join(", ", Processes.Select(p => p.Name))}.");
         return child.Spec.Kind == ProcessKind.Data
             ? child
-            : throw new SupervisorActionException(400, "Not a data server", $"Only data servers can be killed and restored; {name} is the {child.Spec.Kind.ToString().ToLowerInvariant()} process.");
+            : throw new SupervisorActionException(400, "Not a data server", $"Only data servers can be killed and restored; {name} is {(child.Spec.Kind == ProcessKind.Meta ? "the metadata server" : "the FUSE mount")}.");
     }
 
     private void EnsureReady()
