@@ -56,7 +56,7 @@ public static class Display
 
     /// <summary>Milliseconds: "0.42 ms", "12.3 ms", "250 ms".</summary>
     public static string Milliseconds(double ms) =>
-        $"{ms.ToString(ms < 1 ? "0.00" : ms < 100 ? "0.0" : "0", CultureInfo.InvariantCulture)} ms";
+        $"{ms.ToString(ms < 10 ? "0.00" : ms < 100 ? "0.0" : "0", CultureInfo.InvariantCulture)} ms";
 
     /// <summary>A time of day in the dashboard server's time zone: "14:03:27".</summary>
     public static string Clock(DateTimeOffset time) => time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
