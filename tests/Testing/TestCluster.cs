@@ -240,6 +240,7 @@ public sealed class TestCluster : IAsyncDisposable
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--meta", MetaUrl.ToString().TrimEnd('/'),
             "--data-dir", dataDir,
+            "--name", name,
         };
         if (Options.EnableFaults)
         {

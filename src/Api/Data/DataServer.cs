@@ -1,7 +1,13 @@
 using Refit;
+using ReplicaFs.Api.Data.Activity;
 using ReplicaFs.Api.Data.Endpoints;
+using ReplicaFs.Api.Data.Events;
+using ReplicaFs.Api.Data.Faults;
+using ReplicaFs.Api.Data.GarbageCollection;
+using ReplicaFs.Api.Data.Rebuild;
 using ReplicaFs.Api.Data.Registration;
 using ReplicaFs.Api.Data.Repair;
+using ReplicaFs.Api.Data.Scrub;
 using ReplicaFs.Api.Data.Storage;
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Contracts.Api;
@@ -16,34 +22,52 @@ public static class DataServer
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = ServerHost.CreateBuilder(options, "data", "ReplicaFs data server",
-            "Chunk replicas on disk: versioned, checksummed, verified and repaired from peers.");
+            "Chunk replicas on disk: versioned, checksummed, verified, scrubbed, repaired and rebuilt from peers.");
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ChunkStore>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<ChunkRepairer>();
         services.AddSingleton<DataServerMetrics>();
+        services.AddSingleton<DataServerActivity>();
+        services.AddSingleton<DataServerStatusSource>();
+        services.AddSingleton<RebuildProgressTracker>();
+        services.AddSingleton<ScrubProgressTracker>();
+        services.AddSingleton<ScrubFindings>();
+        services.AddSingleton<ServerCrashState>();
+        services.AddSingleton<CrashService>();
+        services.AddSingleton<MetaEventPoster>();
+        services.AddSingleton<MetaRegistrationService>();
+        services.AddSingleton<AssignmentPuller>();
+        services.AddSingleton<Scrubber>();
+        services.AddSingleton<GarbageCollector>();
+        services.AddHealthChecks().AddCheck<CrashHealthCheck>("crash");
 
         // Registered first: the store is open before anything else starts.
         services.AddHostedService<ChunkStoreStartup>();
-        services.AddHostedService<MetaRegistrationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MetaRegistrationService>());
+        services.AddHostedService(sp => sp.GetRequiredService<AssignmentPuller>());
+        services.AddHostedService(sp => sp.GetRequiredService<Scrubber>());
+        services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
 
         services.AddTransient<ClusterTokenHandler>();
-        services.AddRefitGeneratedClient<IClusterApi>()
-            .ConfigureHttpClient(http =>
-            {
-                http.BaseAddress = options.MetaUrl;
-                http.Timeout = MetaRegistrationService.CallTimeout;
-            })
-            .AddHttpMessageHandler<ClusterTokenHandler>();
+        services.AddRefitGeneratedClient<IClusterApi>().ConfigureHttpClient(ConfigureMetaClient).AddHttpMessageHandler<ClusterTokenHandler>();
+        services.AddRefitGeneratedClient<IChunkMapApi>().ConfigureHttpClient(ConfigureMetaClient).AddHttpMessageHandler<ClusterTokenHandler>();
         services.AddHttpClient(ChunkRepairer.PeerClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .AddHttpMessageHandler<ClusterTokenHandler>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<DataServerMetrics>();
         ServerHost.UseCommon(app, options);
+        app.UseMiddleware<CrashGateMiddleware>();
+        app.UseMiddleware<ChunkRequestTimingMiddleware>();
         app.MapChunkEndpoints();
         app.MapStatsEndpoints();
+        if (options.AdminToken is { } adminToken)
+        {
+            app.MapAdminEndpoints(adminToken);
+        }
+
         if (options.EnableFaults)
         {
             app.MapFaultEndpoints(options.AdminToken
@@ -51,5 +75,11 @@ public static class DataServer
         }
 
         return app;
+
+        void ConfigureMetaClient(HttpClient http)
+        {
+            http.BaseAddress = options.MetaUrl;
+            http.Timeout = MetaRegistrationService.CallTimeout;
+        }
     }
 }

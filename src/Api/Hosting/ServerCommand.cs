@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
 using ReplicaFs.Api.Data;
+using ReplicaFs.Api.Data.Registration;
 using ReplicaFs.Api.Meta;
 using ReplicaFs.Contracts.Chunks;
 
@@ -71,12 +72,39 @@ public static class ServerCommand
             }
         });
 
+        var reReplicateAfter = new Option<int>("--rereplicate-after-seconds")
+        {
+            Description = "How long a data server may stay down or crashed before its replicas are copied to other servers (0: never).",
+            DefaultValueFactory = _ => 300,
+        };
+        reReplicateAfter.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 0)
+            {
+                r.AddError("--rereplicate-after-seconds cannot be negative.");
+            }
+        });
+        var garbageGrace = new Option<int>("--garbage-grace-seconds")
+        {
+            Description = "Age after which a chunk version that was never committed is deleted as the leftover of a failed write.",
+            DefaultValueFactory = _ => 600,
+        };
+        garbageGrace.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError("--garbage-grace-seconds must be at least 1.");
+            }
+        });
+
         var command = new Command("meta", "Run the metadata server: namespace, chunk map, membership and event log (SQLite).");
         common.AddTo(command);
         command.Options.Add(replicas);
         command.Options.Add(chunkSize);
         command.Options.Add(heartbeatInterval);
         command.Options.Add(heartbeatTimeout);
+        command.Options.Add(reReplicateAfter);
+        command.Options.Add(garbageGrace);
         common.AddValidators(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -94,6 +122,8 @@ public static class ServerCommand
                 ChunkSize = parse.GetValue(chunkSize),
                 HeartbeatInterval = TimeSpan.FromMilliseconds(parse.GetValue(heartbeatInterval)),
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(parse.GetValue(heartbeatTimeout)),
+                ReReplicateAfter = TimeSpan.FromSeconds(parse.GetValue(reReplicateAfter)),
+                GarbageGrace = TimeSpan.FromSeconds(parse.GetValue(garbageGrace)),
             });
             return await ServerRunner.RunAsync(MetaServer.Build(options), cancellationToken);
         });
@@ -121,26 +151,48 @@ public static class ServerCommand
         };
         var rebuildRate = new Option<double>("--rebuild-rate")
         {
-            Description = "Rebuild and catch-up rate in MB/s.",
+            Description = "Rebuild and catch-up rate in MB/s (above 0).",
             DefaultValueFactory = _ => 100,
         };
-        foreach (var rate in new[] { scrubRate, rebuildRate })
+        scrubRate.Validators.Add(r =>
         {
-            rate.Validators.Add(r =>
+            if (r.GetValueOrDefault<double>() is < 0 or > 100_000 or double.NaN)
             {
-                if (r.GetValueOrDefault<double>() is < 0 or > 100_000 or double.NaN)
-                {
-                    r.AddError($"{r.Option.Name} must be between 0 and 100000 MB/s.");
-                }
-            });
-        }
+                r.AddError("--scrub-rate must be between 0 and 100000 MB/s.");
+            }
+        });
+        rebuildRate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is <= 0 or > 100_000 or double.NaN)
+            {
+                r.AddError("--rebuild-rate must be above 0 and at most 100000 MB/s (an unthrottled rebuild would starve the server's clients).");
+            }
+        });
+        var name = new Option<string?>("--name")
+        {
+            Description = "Display name given to the metadata server, e.g. data-2 (1-64 characters from [a-z0-9-]; default: data-{id}).",
+        };
+        name.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string?>() is { } value && !DataServerName.IsValid(value))
+            {
+                r.AddError($"--name: '{value}' is not a valid name. {DataServerName.Rule}");
+            }
+        });
+        var assignmentInterval = Milliseconds("--assignment-interval-ms", "How often to ask the metadata server for replicas to rebuild or catch up.", 5000, 50);
+        var gcInterval = Milliseconds("--gc-interval-ms", "How often to run the garbage collector.", 30_000, 50);
+        var scrubPause = Milliseconds("--scrub-pause-ms", "Pause between background scrub passes (and before the first).", 600_000, 0);
 
         var command = new Command("data", "Run a data server: stores chunk replicas on disk, verifies and repairs them.");
         common.AddTo(command);
         command.Options.Add(meta);
         command.Options.Add(advertise);
+        command.Options.Add(name);
         command.Options.Add(scrubRate);
         command.Options.Add(rebuildRate);
+        command.Options.Add(assignmentInterval);
+        command.Options.Add(gcInterval);
+        command.Options.Add(scrubPause);
         common.AddValidators(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -149,12 +201,29 @@ public static class ServerCommand
                 DataDir = parse.GetRequiredValue(common.DataDir),
                 MetaUrl = parse.GetRequiredValue(meta),
                 AdvertiseUrl = parse.GetValue(advertise),
+                Name = parse.GetValue(name),
                 ScrubRateMBps = parse.GetValue(scrubRate),
                 RebuildRateMBps = parse.GetValue(rebuildRate),
+                AssignmentInterval = TimeSpan.FromMilliseconds(parse.GetValue(assignmentInterval)),
+                GarbageCollectionInterval = TimeSpan.FromMilliseconds(parse.GetValue(gcInterval)),
+                ScrubPause = TimeSpan.FromMilliseconds(parse.GetValue(scrubPause)),
             });
             return await ServerRunner.RunAsync(DataServer.Build(options), cancellationToken);
         });
         return command;
+    }
+
+    private static Option<int> Milliseconds(string name, string description, int defaultValue, int minimum)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < minimum)
+            {
+                r.AddError($"{name} must be at least {minimum}.");
+            }
+        });
+        return option;
     }
 
     private static Uri? ParseHttpUrl(ArgumentResult result)

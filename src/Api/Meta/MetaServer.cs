@@ -1,7 +1,10 @@
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Api.Meta.ChunkMap;
+using ReplicaFs.Api.Meta.Clients;
 using ReplicaFs.Api.Meta.Cluster;
 using ReplicaFs.Api.Meta.Events;
+using ReplicaFs.Api.Meta.Healing;
+using ReplicaFs.Api.Meta.Health;
 using ReplicaFs.Api.Meta.Namespace;
 using ReplicaFs.Api.Meta.Storage;
 using ReplicaFs.Api.Meta.Storage.Sqlite;
@@ -26,6 +29,9 @@ public static class MetaServer
         app.MapExtendedAttributeEndpoints();
         app.MapChunkMapEndpoints();
         app.MapClusterEndpoints();
+        app.MapHealthEndpoints();
+        app.MapHealingEndpoints();
+        app.MapClientEndpoints();
         app.MapEventEndpoints();
         return app;
     }
@@ -36,6 +42,7 @@ public static class MetaServer
         services.AddSingleton<IMetaDatabase>(sp => sp.GetRequiredService<SqliteMetaDatabase>());
         services.AddSingleton<ActiveClusterSettings>();
         services.AddSingleton(sp => new HeartbeatTracker(sp.GetRequiredService<TimeProvider>(), options.HeartbeatTimeout));
+        services.AddSingleton<ServerActivityStore>();
         services.AddSingleton<MembershipService>();
         services.AddSingleton<EventLog>();
         services.AddSingleton<NamespaceReader>();
@@ -48,9 +55,18 @@ public static class MetaServer
         services.AddSingleton<CommitService>();
         services.AddSingleton<WriteFailureRecorder>();
         services.AddSingleton<ReplicaReportService>();
+        services.AddSingleton<UnavailableChunkNotices>();
+        services.AddSingleton<AssignmentService>();
+        services.AddSingleton<GarbageCheckService>();
+        services.AddSingleton<ReReplicationStatus>();
+        services.AddSingleton<ReReplicationPlanner>();
+        services.AddSingleton<ClientSessionRegistry>();
+        services.AddSingleton<HealthService>();
 
         // Start-up first: the monitor and the endpoints need the open database and the loaded settings.
         services.AddHostedService<MetaStartup>();
         services.AddHostedService<MembershipMonitor>();
+        services.AddHostedService<ReReplicationService>();
+        services.AddHostedService<ClientSessionSweeper>();
     }
 }

@@ -22,4 +22,16 @@ public sealed record MetaServerOptions : CommonServerOptions
 
     /// <summary>Silence after which a data server is marked down.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a data server stays down or crashed before its replicas are moved to other servers;
+    /// <see cref="TimeSpan.Zero"/> never moves them.
+    /// </summary>
+    public TimeSpan ReReplicateAfter { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Age after which a chunk version that was never committed counts as the leftover of a failed write.</summary>
+    public TimeSpan GarbageGrace { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Client sessions not renewed for this long expire: three heartbeat timeouts.</summary>
+    public TimeSpan ClientSessionTimeout => HeartbeatTimeout * 3;
 }

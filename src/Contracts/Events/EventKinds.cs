@@ -23,6 +23,9 @@ public static class EventKinds
     public const string ScrubFinding = "scrub.finding";
     public const string ScrubFinished = "scrub.finished";
     public const string ReReplicated = "replica.re-replicated";
+    public const string ChunkUnavailable = "chunk.unavailable";
+    public const string ClientConnected = "client.connected";
+    public const string ClientDisconnected = "client.disconnected";
     public const string GarbageCollected = "gc.collected";
     public const string MetaStarted = "meta.started";
 }

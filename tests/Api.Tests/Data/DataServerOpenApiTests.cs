@@ -26,6 +26,11 @@ public sealed class DataServerOpenApiTests(DataServerFixture fixture) : IClassFi
             ("POST", "/api/chunks/{key}/repair", "RepairChunk"),
             ("GET", "/api/stats", "GetDataServerStatus"),
             ("POST", "/api/faults/corrupt", "CorruptChunk"),
+            ("POST", "/api/faults/crash", "CrashDataServer"),
+            ("POST", "/api/faults/restore", "RestoreDataServer"),
+            ("POST", "/api/admin/scrub", "StartScrub"),
+            ("POST", "/api/admin/rebuild", "StartRebuild"),
+            ("POST", "/api/admin/gc", "CollectGarbage"),
         };
         foreach (var (method, path, name) in expected)
         {

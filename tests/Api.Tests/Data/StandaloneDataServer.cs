@@ -44,6 +44,9 @@ public sealed class StandaloneDataServer : IAsyncDisposable
         Faults = RestService.ForGenerated<IDataFaultsApi>(
             new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) },
             new RefitSettings { AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(AdminToken) });
+        Admin = RestService.ForGenerated<IDataAdminApi>(
+            new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(60) },
+            new RefitSettings { AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(AdminToken) });
     }
 
     /// <summary>Temporary folder holding the data directory and the log.</summary>
@@ -72,6 +75,9 @@ public sealed class StandaloneDataServer : IAsyncDisposable
 
     /// <summary>Refit client of the fault API, carrying the admin token.</summary>
     public IDataFaultsApi Faults { get; }
+
+    /// <summary>Refit client of the admin API (exists on the server only with an admin token), carrying the admin token.</summary>
+    public IDataAdminApi Admin { get; }
 
     /// <summary>Starts a server and waits until it answers /healthz.</summary>
     /// <param name="enableFaults">Expose the fault endpoints (with <see cref="AdminToken"/>).</param>

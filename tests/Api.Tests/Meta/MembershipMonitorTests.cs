@@ -108,7 +108,7 @@ public sealed class MembershipMonitorTests : IDisposable
         _databases.Add(database);
         var settings = new ActiveClusterSettings(options);
         var tracker = new HeartbeatTracker(_clock, Timeout);
-        var membership = new MembershipService(database, settings, tracker, _clock, NullLogger<MembershipService>.Instance);
+        var membership = new MembershipService(database, settings, tracker, new ServerActivityStore(), _clock, NullLogger<MembershipService>.Instance);
         await new MetaStartup(database, options, settings, membership, _clock, NullLogger<MetaStartup>.Instance).StartAsync(Token);
         return (database, membership, tracker);
     }

@@ -149,7 +149,7 @@ public sealed class PersistenceTests(PersistenceClusterFixture fixture) : IClass
         using var command = db.CreateCommand();
         command.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", Convert.ToString(command.ExecuteScalar(), CultureInfo.InvariantCulture));
-        Assert.Equal([1L], db.Longs("PRAGMA user_version;"));
+        Assert.Equal([2L], db.Longs("PRAGMA user_version;"));
         Assert.Equal([1L], db.Longs("SELECT ino FROM inodes WHERE ino = 1 AND kind = 1 AND mode = $mode AND nlink >= 2", ("$mode", 0x41EDL)));
         await Task.CompletedTask;
     }

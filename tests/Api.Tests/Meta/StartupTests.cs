@@ -57,7 +57,7 @@ public sealed class StartupTests : IDisposable
         var log = await RunToExitAsync(meta);
 
         Assert.Equal(2, meta.ExitCode);
-        Assert.Contains("has schema version 99, but this build only knows versions up to 1", log, StringComparison.Ordinal);
+        Assert.Contains("has schema version 99, but this build only knows versions up to 2", log, StringComparison.Ordinal);
     }
 
     public void Dispose()

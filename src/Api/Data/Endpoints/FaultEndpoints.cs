@@ -1,7 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ReplicaFs.Api.Data.Activity;
+using ReplicaFs.Api.Data.Faults;
 using ReplicaFs.Api.Data.Storage;
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Contracts.Chunks;
+using ReplicaFs.Contracts.Cluster;
 
 namespace ReplicaFs.Api.Data.Endpoints;
 
@@ -29,7 +32,33 @@ public static class FaultEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        group.MapPost("/crash", Crash)
+            .WithName("CrashDataServer")
+            .WithSummary("Crash: drops every stored chunk (disk and memory) and answers 503 to everything but /healthz, /api/stats and restore until restored.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        group.MapPost("/restore", Restore)
+            .WithName("RestoreDataServer")
+            .WithSummary("Restore after a crash: comes back empty with a new instance id, registers again and rebuilds from its peers (409 when not crashed).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
+    }
+
+    private static async Task<Ok<DataServerStatus>> Crash(CrashService crash, DataServerStatusSource status, CancellationToken cancellationToken)
+    {
+        await crash.CrashAsync(cancellationToken);
+        return TypedResults.Ok(status.Current());
+    }
+
+    private static async Task<Ok<DataServerStatus>> Restore(CrashService crash, DataServerStatusSource status, CancellationToken cancellationToken)
+    {
+        await crash.RestoreAsync(cancellationToken);
+        return TypedResults.Ok(status.Current());
     }
 
     private static async Task<Results<Ok<CorruptResult>, ProblemHttpResult>> Corrupt(CorruptRequest request, ChunkStore store, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using ReplicaFs.Api.Data.Registration;
-using ReplicaFs.Api.Data.Storage;
+using ReplicaFs.Api.Data.Activity;
 using ReplicaFs.Contracts.Cluster;
 
 namespace ReplicaFs.Api.Data.Endpoints;
@@ -14,10 +13,9 @@ public static class StatsEndpoints
         app.MapGroup("/api/stats").WithTags("Status")
             .MapGet("/", GetStatus)
             .WithName("GetDataServerStatus")
-            .WithSummary("Instance id, server id (once registered), advertised URL and storage figures of this data server.");
+            .WithSummary("Instance id, server id (once registered), advertised URL, crashed or not, storage figures and activity (requests, latency, rebuild and scrub progress) of this data server.");
         return app;
     }
 
-    private static Ok<DataServerStatus> GetStatus(ChunkStore store, ServerIdentity identity) =>
-        TypedResults.Ok(new DataServerStatus(store.InstanceId, identity.ServerId, identity.Url, Crashed: false, store.Stats()));
+    private static Ok<DataServerStatus> GetStatus(DataServerStatusSource status) => TypedResults.Ok(status.Current());
 }

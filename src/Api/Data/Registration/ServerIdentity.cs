@@ -5,7 +5,7 @@ using ReplicaFs.Api.Hosting;
 
 namespace ReplicaFs.Api.Data.Registration;
 
-/// <summary>Who this data server is: the URL it advertises and the id the metadata server gave it.</summary>
+/// <summary>Who this data server is: the URL it advertises, its name and the id the metadata server gave it.</summary>
 internal sealed class ServerIdentity(DataServerOptions options, IServer server)
 {
     private string? _url;
@@ -23,6 +23,12 @@ internal sealed class ServerIdentity(DataServerOptions options, IServer server)
         get => Volatile.Read(ref _serverId) is var id and > 0 ? id : null;
         set => Volatile.Write(ref _serverId, value ?? 0);
     }
+
+    /// <summary>
+    /// The name this server goes by in events and replica reports: <c>--name</c>, or the metadata server's default
+    /// "data-{id}" once registered, or its URL before that.
+    /// </summary>
+    public string Name => options.Name ?? (ServerId is { } id ? DataServerName.Default(id) : Url);
 
     /// <summary>Fails start-up when no usable URL can be derived: a wildcard listen address needs <c>--advertise-url</c>.</summary>
     public static void CheckAdvertisable(DataServerOptions options)

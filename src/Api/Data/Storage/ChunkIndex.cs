@@ -122,13 +122,32 @@ internal sealed class ChunkIndex
         }
     }
 
+    /// <summary>Forgets everything (the files are gone).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _byKey.Clear();
+            _keys.Clear();
+            _count = 0;
+            _bytes = 0;
+        }
+    }
+
     /// <summary>
     /// Up to <paramref name="limit"/> chunk versions ordered by key then version, starting after
     /// (<paramref name="afterKey"/>, <paramref name="afterVersion"/>); a null version skips every version of the key.
     /// </summary>
     public (List<StoredChunk> Page, bool More) Page(string? afterKey, long? afterVersion, int limit)
     {
-        var page = new List<StoredChunk>(Math.Min(limit, 1024));
+        var (entries, more) = Entries(afterKey, afterVersion, limit);
+        return ([.. entries.Select(e => new StoredChunk(e.Key, e.Stored.Version, e.Stored.Length, ChunkChecksum.Format(e.Stored.Checksum)))], more);
+    }
+
+    /// <summary>Like <see cref="Page"/>, with the whole index entry of each version.</summary>
+    public (List<(string Key, StoredVersion Stored)> Entries, bool More) Entries(string? afterKey, long? afterVersion, int limit)
+    {
+        var page = new List<(string Key, StoredVersion Stored)>(Math.Min(limit, 1024));
         lock (_gate)
         {
             IEnumerable<string> keys = afterKey is null ? _keys : _keys.GetViewBetween(afterKey, MaxKey);
@@ -147,7 +166,7 @@ internal sealed class ChunkIndex
                         return (page, true);
                     }
 
-                    page.Add(new StoredChunk(key, version, stored.Length, ChunkChecksum.Format(stored.Checksum)));
+                    page.Add((key, stored));
                 }
             }
         }

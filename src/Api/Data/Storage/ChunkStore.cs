@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using ReplicaFs.Api.Data.Throttling;
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Cluster;
@@ -18,6 +19,8 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     private readonly KeyLocks _locks = new();
     private readonly ConcurrentDictionary<string, bool> _knownShards = new(StringComparer.Ordinal);
     private DataDirectory? _directory;
+    private int _epoch;
+    private volatile bool _wiped;
 
     /// <summary>The open data directory.</summary>
     public DataDirectory DataDirectory => _directory ?? throw new InvalidOperationException("The chunk store is not open.");
@@ -36,6 +39,9 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
 
     /// <summary>Payload bytes stored.</summary>
     public long BytesStored => _index.Bytes;
+
+    /// <summary>Whether <see cref="WipeAsync"/> dropped everything and <see cref="RenewAsync"/> has not been called since.</summary>
+    public bool IsWiped => _wiped;
 
     /// <summary>Files moved to <c>quarantine/</c> by the start-up check.</summary>
     public int QuarantinedAtStart { get; private set; }
@@ -77,6 +83,10 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     public (List<StoredChunk> Page, bool More) List(string? afterKey, long? afterVersion, int limit) =>
         _index.Page(afterKey, afterVersion, limit);
 
+    /// <summary>A page of index entries; see <see cref="ChunkIndex.Entries"/>.</summary>
+    public (List<(string Key, StoredVersion Stored)> Entries, bool More) Entries(string? afterKey, long? afterVersion, int limit) =>
+        _index.Entries(afterKey, afterVersion, limit);
+
     /// <summary>Counts and sizes, with the capacity and free space of the data directory's file system.</summary>
     public DataServerStats Stats()
     {
@@ -96,6 +106,7 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
             return new PutOutcome(existing.Checksum == checksum ? PutStatus.AlreadyStored : PutStatus.Conflict, existing, null);
         }
 
+        var epoch = StartWrite();
         var written = await ChunkFileWriter.WriteAsync(
             Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
         var computed = written.Header.Checksum;
@@ -107,6 +118,7 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
 
         using (await _locks.AcquireAsync(key, CancellationToken.None))
         {
+            EnsureSameEpoch(epoch, written.TempPath);
             if (_index.TryGet(key, version, out existing))
             {
                 ChunkFileWriter.TryDelete(written.TempPath);
@@ -121,23 +133,24 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     /// <summary>
     /// Stores version <paramref name="version"/> of <paramref name="key"/> from <paramref name="body"/>, replacing any
     /// copy of that version, but only if the bytes hash to <paramref name="checksum"/>; otherwise throws
-    /// <see cref="PosixException"/> (EIO) and leaves the local copy untouched. Returns what is stored and whether a copy was replaced.
+    /// <see cref="PosixException"/> (EIO, with a <see cref="ChecksumMismatchException"/> inside) and leaves the local copy untouched. Returns what is stored and whether a copy was replaced.
     /// </summary>
     public async Task<(StoredVersion Stored, bool Replaced)> ReplaceAsync(
         string key, long version, ulong checksum, Stream body, long? length, CancellationToken cancellationToken)
     {
+        var epoch = StartWrite();
         var written = await ChunkFileWriter.WriteAsync(
             Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
         if (written.Header.Checksum != checksum)
         {
             ChunkFileWriter.TryDelete(written.TempPath);
-            throw new PosixException(
-                Errno.EIO,
-                $"The received bytes hash to {ChunkChecksum.Format(written.Header.Checksum)}, not to the expected {ChunkChecksum.Format(checksum)}; the local copy was left as it was.");
+            var message = $"The received bytes hash to {ChunkChecksum.Format(written.Header.Checksum)}, not to the expected {ChunkChecksum.Format(checksum)}; the local copy was left as it was.";
+            throw new PosixException(Errno.EIO, message, new ChecksumMismatchException(message));
         }
 
         using (await _locks.AcquireAsync(key, CancellationToken.None))
         {
+            EnsureSameEpoch(epoch, written.TempPath);
             var replaced = _index.TryGet(key, version, out _);
             return (MoveIntoPlace(key, written), replaced);
         }
@@ -202,7 +215,14 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     }
 
     /// <summary>The checksum of a stored version recomputed from the bytes on disk now; null when it is not stored.</summary>
-    public async Task<ChunkDigest?> DigestAsync(string key, long? version, CancellationToken cancellationToken)
+    public Task<ChunkDigest?> DigestAsync(string key, long? version, CancellationToken cancellationToken) =>
+        DigestAsync(key, version, throttle: null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="DigestAsync(string, long?, CancellationToken)"/>, taking each block's bytes from
+    /// <paramref name="throttle"/> before reading it (scrubbing at a bounded rate).
+    /// </summary>
+    public async Task<ChunkDigest?> DigestAsync(string key, long? version, TokenBucket? throttle, CancellationToken cancellationToken)
     {
         using var file = OpenRead(key, version);
         if (file is null)
@@ -219,6 +239,11 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
             {
                 var start = (long)block * ChunkChecksum.BlockSize;
                 var count = (int)Math.Min(ChunkChecksum.BlockSize, header.Length - start);
+                if (throttle is not null)
+                {
+                    await throttle.TakeAsync(count, cancellationToken);
+                }
+
                 var read = await ReadFullyAsync(file, buffer.AsMemory(0, count), header.PayloadOffset + start, cancellationToken);
                 hashes[block] = ChunkChecksum.HashBlock(buffer.AsSpan(0, read));
             }
@@ -282,6 +307,39 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
         }
     }
 
+    /// <summary>
+    /// The crash fault: drops every chunk version from disk (chunk files, temporary files, <c>format.json</c>; see
+    /// <see cref="DataDirectory.Wipe"/>) and from the index, under every key lock. Writes in flight are refused
+    /// when they try to move into place, so nothing comes back. Until <see cref="RenewAsync"/> every write is refused.
+    /// Returns the versions and bytes dropped.
+    /// </summary>
+    public async Task<(long Versions, long Bytes)> WipeAsync(CancellationToken cancellationToken)
+    {
+        using (await _locks.AcquireAllAsync(cancellationToken))
+        {
+            var dropped = (_index.Count, _index.Bytes);
+            _wiped = true;
+            Interlocked.Increment(ref _epoch);
+            _index.Clear();
+            _knownShards.Clear();
+            DataDirectory.Wipe();
+            LogWiped(logger, Paths.Root, dropped.Count, dropped.Bytes);
+            return dropped;
+        }
+    }
+
+    /// <summary>After <see cref="WipeAsync"/>: a new, empty identity (a new instance id in a new <c>format.json</c>); writes are accepted again.</summary>
+    public async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        using (await _locks.AcquireAllAsync(cancellationToken))
+        {
+            DataDirectory.RenewIdentity(time);
+            Interlocked.Increment(ref _epoch);
+            _wiped = false;
+            LogRenewed(logger, Paths.Root, InstanceId);
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -306,6 +364,22 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
         return total;
     }
 
+    /// <summary>Refuses writes while wiped; returns the epoch the write must still be in when it moves into place.</summary>
+    private int StartWrite() =>
+        _wiped
+            ? throw new PosixException(Errno.EAGAIN, "The data server has crashed (fault injection) and stores nothing until it is restored.")
+            : Volatile.Read(ref _epoch);
+
+    /// <summary>Under a key lock: a write that started before a wipe or renewal must not bring its file back.</summary>
+    private void EnsureSameEpoch(int epoch, string tempPath)
+    {
+        if (Volatile.Read(ref _epoch) != epoch)
+        {
+            ChunkFileWriter.TryDelete(tempPath);
+            throw new PosixException(Errno.EAGAIN, "The data server crashed (fault injection) while this chunk was being written; nothing was stored.");
+        }
+    }
+
     /// <summary>Renames a written temp file into place and updates the index; the caller holds the key's lock.</summary>
     private StoredVersion MoveIntoPlace(string key, WrittenChunk written)
     {
@@ -321,7 +395,7 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
             throw;
         }
 
-        var stored = new StoredVersion(header.Version, header.Length, header.Checksum);
+        var stored = new StoredVersion(header.Version, header.Length, header.Checksum, header.CreatedAtUnixMs);
         _index.Set(key, stored);
         NativeFileSystem.FsyncDirectory(shard);
         return stored;
@@ -434,7 +508,7 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
                 return $"the header says version {file.Header.Version} but the name says {version}";
             }
 
-            stored = new StoredVersion(version, file.Header.Length, file.Header.Checksum);
+            stored = new StoredVersion(version, file.Header.Length, file.Header.Checksum, file.Header.CreatedAtUnixMs);
             return null;
         }
         catch (InvalidChunkFileException ex)
@@ -468,6 +542,13 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Chunk {Key} version {Version} vanished from disk ({Path}); dropped from the index")]
     private static partial void LogVanished(ILogger logger, string key, long version, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Fault injected: crash. Dropped {Versions} chunk versions ({Bytes} bytes) and format.json from {Root}; storing nothing until restored")]
+    private static partial void LogWiped(ILogger logger, string root, long versions, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restored after a crash: {Root} is empty with the new instance {InstanceId}")]
+    private static partial void LogRenewed(ILogger logger, string root, string instanceId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fault injected: flipped {Count} bytes of chunk {Key} version {Version} at offset {Offset}")]
     private static partial void LogCorrupted(ILogger logger, string key, long version, long offset, int count);

@@ -27,8 +27,8 @@ internal sealed class DataDirectory : IDisposable
     /// <summary>Where everything is.</summary>
     public ChunkPaths Paths { get; }
 
-    /// <summary>The directory's format descriptor.</summary>
-    public DataDirectoryFormat Format { get; }
+    /// <summary>The directory's format descriptor (a new one after <see cref="RenewIdentity"/>).</summary>
+    public DataDirectoryFormat Format { get; private set; }
 
     /// <summary>Random id of this copy of the data.</summary>
     public string InstanceId => Format.InstanceId;
@@ -78,6 +78,55 @@ internal sealed class DataDirectory : IDisposable
             lockHandle.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loses everything as a failed disk would (the crash fault): every chunk file, every temporary file and
+    /// <c>format.json</c>, so that a server restarted on the directory comes back empty with a new instance id.
+    /// The lock stays held and <c>quarantine/</c> (the operator's) is kept. The caller keeps the index in step.
+    /// </summary>
+    public void Wipe()
+    {
+        foreach (var directory in new[] { Paths.Chunks, Paths.Temp })
+        {
+            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo sub)
+                {
+                    sub.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+
+            NativeFileSystem.FsyncDirectory(directory);
+        }
+
+        File.Delete(Paths.FormatFile);
+        NativeFileSystem.FsyncDirectory(Paths.Root);
+    }
+
+    /// <summary>
+    /// Gives the directory a new identity (the restore after a crash): a new <c>format.json</c> with a new instance
+    /// id, written atomically (temp file, fsync, rename, fsync of the directory).
+    /// </summary>
+    public void RenewIdentity(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var format = new DataDirectoryFormat(DataDirectoryFormat.CurrentFormat, Guid.NewGuid().ToString(), time.GetUtcNow());
+        WriteFormat(Paths, format);
+        foreach (var directory in new[] { Paths.Chunks, Paths.Temp, Paths.Quarantine })
+        {
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory);
+                SyncParent(directory);
+            }
+        }
+
+        Format = format;
     }
 
     /// <inheritdoc />
@@ -138,6 +187,12 @@ internal sealed class DataDirectory : IDisposable
         }
 
         var format = new DataDirectoryFormat(DataDirectoryFormat.CurrentFormat, Guid.NewGuid().ToString(), time.GetUtcNow());
+        WriteFormat(paths, format);
+        return (format, true);
+    }
+
+    private static void WriteFormat(ChunkPaths paths, DataDirectoryFormat format)
+    {
         var temp = paths.FormatFile + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
@@ -147,7 +202,6 @@ internal sealed class DataDirectory : IDisposable
 
         File.Move(temp, paths.FormatFile, overwrite: true);
         NativeFileSystem.FsyncDirectory(paths.Root);
-        return (format, true);
     }
 
     private static DataDirectoryFormat ReadFormat(ChunkPaths paths)

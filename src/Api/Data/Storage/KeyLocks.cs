@@ -20,6 +20,33 @@ internal sealed class KeyLocks : IDisposable
         return new Releaser(stripe);
     }
 
+    /// <summary>
+    /// Waits for the lock of every key (in a fixed order, so it cannot deadlock with callers that hold one lock);
+    /// dispose the result to release them all.
+    /// </summary>
+    public async ValueTask<AllReleaser> AcquireAllAsync(CancellationToken cancellationToken)
+    {
+        var taken = 0;
+        try
+        {
+            for (; taken < Stripes; taken++)
+            {
+                await _stripes[taken].WaitAsync(cancellationToken);
+            }
+        }
+        catch
+        {
+            for (var i = 0; i < taken; i++)
+            {
+                _stripes[i].Release();
+            }
+
+            throw;
+        }
+
+        return new AllReleaser(_stripes);
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -34,5 +61,18 @@ internal sealed class KeyLocks : IDisposable
     {
         /// <inheritdoc />
         public void Dispose() => stripe.Release();
+    }
+
+    /// <summary>Releases every key lock.</summary>
+    internal readonly struct AllReleaser(SemaphoreSlim[] stripes) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            foreach (var stripe in stripes)
+            {
+                stripe.Release();
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ReplicaFs.Api.Meta.Cluster;
 using ReplicaFs.Api.Meta.Events;
+using ReplicaFs.Api.Meta.Healing;
 using ReplicaFs.Api.Meta.Namespace;
 using ReplicaFs.Api.Meta.Storage;
 using ReplicaFs.Contracts.Chunks;
@@ -29,6 +30,7 @@ internal sealed class CommitService(IMetaDatabase database, ActiveClusterSetting
             var checkedCommits = commits.Select(commit => Check(tx, ino, commit)).Where(c => !c.AlreadyApplied).ToList();
             var now = clock.GetUtcNow();
             string? path = null;
+            IReadOnlyDictionary<int, string>? names = null;
             foreach (var (commit, chunk, replicas, _) in checkedCommits)
             {
                 tx.Chunks.CommitChunk(chunk.ChunkId, commit.Version, commit.Length, commit.Checksum);
@@ -50,11 +52,12 @@ internal sealed class CommitService(IMetaDatabase database, ActiveClusterSetting
                     }
 
                     path ??= tx.Namespace.PathOf(ino);
+                    names ??= tx.Cluster.ServerNames();
                     var reason = failures.TryGetValue(replica.ServerId, out var given)
                         ? EventText.Reason(given)
                         : "it was not among the acknowledging replicas";
                     tx.Events.Append(new NewEventRecord(now, EventKinds.ReplicaStale, EventSeverity.Warning,
-                        $"Replica of {EventText.File(path, ino)} {EventText.Chunk(chunk)} on {ServerRecord.NameOf(replica.ServerId)} is stale " +
+                        $"Replica of {EventText.File(path, ino)} {EventText.Chunk(chunk)} on {EventText.Server(replica.ServerId, names)} is stale " +
                         $"(was {replica.State}): it missed version {commit.Version.ToString(CultureInfo.InvariantCulture)}: {reason}.",
                         "meta", replica.ServerId, ino, chunk.ChunkId, path));
                 }
@@ -113,11 +116,15 @@ internal sealed class CommitService(IMetaDatabase database, ActiveClusterSetting
 
         var replicas = tx.Chunks.ListReplicas(chunk.ChunkId);
         var set = replicas.Select(r => r.ServerId).ToHashSet();
-        var outsiders = commit.Acknowledged.Concat((commit.Failed ?? []).Select(f => f.ServerId)).Where(id => !set.Contains(id)).Distinct().ToList();
+        // A write leased before re-replication moved a replica off a dead server names that server as failed: nothing to record.
+        var failedOutsiders = (commit.Failed ?? []).Select(f => f.ServerId)
+            .Where(id => !set.Contains(id) && !tx.Healing.IsQueuedAsGarbage(chunk.ChunkId, id, ReReplicationPlanner.GarbageReason));
+        var outsiders = commit.Acknowledged.Where(id => !set.Contains(id)).Concat(failedOutsiders).Distinct().ToList();
         if (outsiders.Count > 0)
         {
+            var names = tx.Cluster.ServerNames();
             throw new PosixException(Errno.EINVAL,
-                $"{EventText.Servers(outsiders)} hold(s) no replica of {EventText.Chunk(chunk)}; its replica set is {EventText.Servers(set.Order())}.");
+                $"{EventText.Servers(outsiders, names)} hold(s) no replica of {EventText.Chunk(chunk)}; its replica set is {EventText.Servers(set.Order(), names)}.");
         }
 
         return (commit, chunk, replicas, false);

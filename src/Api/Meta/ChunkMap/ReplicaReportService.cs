@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReplicaFs.Api.Meta.Cluster;
 using ReplicaFs.Api.Meta.Events;
 using ReplicaFs.Api.Meta.Storage;
 using ReplicaFs.Contracts.Chunks;
@@ -42,8 +43,9 @@ internal sealed class ReplicaReportService(IMetaDatabase database, TimeProvider 
         return database.WriteAsync(tx =>
         {
             var chunk = tx.Chunks.GetChunk(chunkId) ?? throw new PosixException(Errno.ENOENT, $"There is no chunk {chunkId}.");
+            var server = tx.Cluster.GetServer(report.ServerId);
             var replica = tx.Chunks.ListReplicas(chunkId).FirstOrDefault(r => r.ServerId == report.ServerId)
-                ?? throw new PosixException(Errno.EINVAL, $"{ServerRecord.NameOf(report.ServerId)} holds no replica of {EventText.Chunk(chunk)}.");
+                ?? throw new PosixException(Errno.EINVAL, $"{server?.Name ?? $"Server {report.ServerId}"} holds no replica of {EventText.Chunk(chunk)}.");
             if (report.State == ReplicaState.Ok && report.Version != chunk.Version)
             {
                 throw new PosixException(Errno.ESTALE,
@@ -55,7 +57,7 @@ internal sealed class ReplicaReportService(IMetaDatabase database, TimeProvider 
                 tx.Chunks.UpdateReplica(chunkId, report.ServerId, report.State, report.Version);
             }
 
-            if (replica.State != report.State)
+            if (replica.State != report.State && server is not null)
             {
                 var now = clock.GetUtcNow();
                 var path = tx.Namespace.PathOf(chunk.Ino);
@@ -68,25 +70,23 @@ internal sealed class ReplicaReportService(IMetaDatabase database, TimeProvider 
                     _ => (EventKinds.RepairFinished, EventSeverity.Info, $"is ok again at version {report.Version.ToString(CultureInfo.InvariantCulture)}"),
                 };
                 tx.Events.Append(new NewEventRecord(now, kind, severity,
-                    $"Replica of {EventText.File(path, chunk.Ino)} {EventText.Chunk(chunk)} on {ServerRecord.NameOf(report.ServerId)} {finding} " +
+                    $"Replica of {EventText.File(path, chunk.Ino)} {EventText.Chunk(chunk)} on {server.Name} {finding} " +
                     $"(was {replica.State}): {EventText.Reason(report.Reason)} (reported by {report.ReportedBy}).",
                     report.ReportedBy, report.ServerId, chunk.Ino, chunkId, path));
-                FinishRebuildIfDone(tx, report.ServerId, now);
+                if (server.State == ServerState.Rebuilding)
+                {
+                    var counted = report.State == ReplicaState.Ok && chunk.Version > 0
+                        ? server with { RebuiltReplicas = server.RebuiltReplicas + 1 }
+                        : server;
+                    var finished = RebuildCompletion.FinishIfDone(tx, counted, now);
+                    if (finished != server)
+                    {
+                        tx.Cluster.UpdateServer(finished);
+                    }
+                }
             }
 
             return tx.Chunks.GetChunk(chunkId)!.ToInfo(tx.Chunks.ListReplicas(chunkId));
         }, cancellationToken);
-    }
-
-    /// <summary>A rebuilding server with no missing replica left is up.</summary>
-    private static void FinishRebuildIfDone(IMetaTransaction tx, int serverId, DateTimeOffset now)
-    {
-        var server = tx.Cluster.GetServer(serverId);
-        if (server is { State: ServerState.Rebuilding } && tx.Chunks.CountReplicasToRebuild(serverId) == 0)
-        {
-            tx.Cluster.UpdateServer(server with { State = ServerState.Up });
-            tx.Events.Append(new NewEventRecord(now, EventKinds.ServerUp, EventSeverity.Info,
-                $"{server.Name} ({server.Url}) finished rebuilding: none of its replicas is missing any more.", "meta", ServerId: serverId));
-        }
     }
 }

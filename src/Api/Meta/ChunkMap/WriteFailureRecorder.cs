@@ -44,13 +44,14 @@ internal sealed class WriteFailureRecorder(IMetaDatabase database, TimeProvider 
 
             var setSize = tx.Chunks.ListReplicas(chunk.ChunkId).Count;
             var path = tx.Namespace.PathOf(ino);
+            var names = tx.Cluster.ServerNames();
             var message = new StringBuilder()
                 .Append(CultureInfo.InvariantCulture, $"Write of {EventText.File(path, ino)} {EventText.Chunk(chunk)} version {report.Version} failed: ")
-                .Append(CultureInfo.InvariantCulture, $"{acknowledged.Count} of {setSize} replica(s) acknowledged ({EventText.Servers(acknowledged)}), ")
+                .Append(CultureInfo.InvariantCulture, $"{acknowledged.Count} of {setSize} replica(s) acknowledged ({EventText.Servers(acknowledged, names)}), ")
                 .Append(CultureInfo.InvariantCulture, $"write quorum Qw={report.WriteQuorum} not reached.");
             foreach (var failure in failed)
             {
-                message.Append(CultureInfo.InvariantCulture, $" {ServerRecord.NameOf(failure.ServerId)}: {EventText.Reason(failure.Reason)}.");
+                message.Append(CultureInfo.InvariantCulture, $" {EventText.Server(failure.ServerId, names)}: {EventText.Reason(failure.Reason)}.");
             }
 
             message.Append(CultureInfo.InvariantCulture, $" Version {chunk.Version} stays the visible one.");

@@ -23,9 +23,18 @@ internal interface IClusterStore
     /// <summary>Every data server, by id.</summary>
     IReadOnlyList<ServerRecord> ListServers();
 
-    /// <summary>Adds a data server; returns it with its new id.</summary>
-    ServerRecord AddServer(string url, string instanceId, ServerState state, DateTimeOffset time, DataServerStats stats);
+    /// <summary>A data server by name (case-insensitive), or null.</summary>
+    ServerRecord? FindServerByName(string name);
 
-    /// <summary>Writes a server's instance id, state, last heartbeat and stats.</summary>
+    /// <summary>The name of every data server, by id (for messages).</summary>
+    IReadOnlyDictionary<int, string> ServerNames();
+
+    /// <summary>
+    /// Adds a data server; returns it with its new id. Without a <paramref name="name"/> the row has none until
+    /// <see cref="UpdateServer"/> writes one (the record shows the default name meanwhile).
+    /// </summary>
+    ServerRecord AddServer(string url, string? name, string instanceId, ServerState state, DateTimeOffset time, DataServerStats stats);
+
+    /// <summary>Writes a server's name, instance id, state (and since when), last heartbeat, stats and rebuild count.</summary>
     void UpdateServer(ServerRecord server);
 }

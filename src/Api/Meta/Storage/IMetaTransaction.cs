@@ -14,4 +14,10 @@ internal interface IMetaTransaction
 
     /// <summary>The append-only event log.</summary>
     IEventStore Events { get; }
+
+    /// <summary>Assignments, garbage checks and re-replication.</summary>
+    ISelfHealingStore Healing { get; }
+
+    /// <summary>Aggregates for the health summary.</summary>
+    IHealthStore Health { get; }
 }

@@ -53,7 +53,8 @@ internal sealed record EntryRecord(long Cookie, long Parent, string Name, long I
 /// <param name="Version">Committed version (0: never committed).</param>
 /// <param name="Length">Bytes of the chunk that belong to the file.</param>
 /// <param name="Checksum">Checksum of the committed version's stored bytes.</param>
-internal sealed record ChunkRecord(long ChunkId, long Ino, long Index, long Version, long Length, string Checksum)
+/// <param name="StoredLength">Bytes the replicas store of the committed version (<paramref name="Length"/> may be lower after a truncate).</param>
+internal sealed record ChunkRecord(long ChunkId, long Ino, long Index, long Version, long Length, string Checksum, long StoredLength)
 {
     /// <summary>The name data servers store the chunk under.</summary>
     public string Key => ChunkKey.FromId(ChunkId);
@@ -71,27 +72,48 @@ internal sealed record ReplicaRecord(long ChunkId, int ServerId, string Url, Rep
 }
 
 /// <summary>A data server as stored.</summary>
+/// <param name="Id">Stable id (by URL).</param>
+/// <param name="Name">Display name, unique in the cluster (case-insensitively).</param>
+/// <param name="Url">Normalized base URL; it identifies the server.</param>
+/// <param name="InstanceId">Instance id of its data directory.</param>
+/// <param name="State">Up, down, crashed or rebuilding.</param>
+/// <param name="StateSince">When it entered <paramref name="State"/>.</param>
+/// <param name="RegisteredAt">First registration.</param>
+/// <param name="LastHeartbeat">Last heartbeat or registration.</param>
+/// <param name="Stats">Storage figures from the last heartbeat.</param>
+/// <param name="ReplicaCount">Replica rows on this server.</param>
+/// <param name="RebuiltReplicas">Replicas reported rebuilt since it last entered <see cref="ServerState.Rebuilding"/>.</param>
 internal sealed record ServerRecord(
     int Id,
+    string Name,
     string Url,
     string InstanceId,
     ServerState State,
+    DateTimeOffset StateSince,
     DateTimeOffset RegisteredAt,
     DateTimeOffset LastHeartbeat,
     DataServerStats Stats,
-    long ReplicaCount)
+    long ReplicaCount,
+    long RebuiltReplicas)
 {
-    /// <summary>Display name of a server id.</summary>
-    public static string NameOf(int id) => $"data-{id}";
-
-    /// <summary>Display name.</summary>
-    public string Name => NameOf(Id);
+    /// <summary>The name of a server registered without one.</summary>
+    public static string DefaultName(int id) => $"data-{id}";
 
     /// <summary>Whether the server takes part in reads and writes (up, or up and rebuilding).</summary>
     public bool IsLive => State is ServerState.Up or ServerState.Rebuilding;
 
-    /// <summary>The API shape.</summary>
-    public DataServerInfo ToInfo() => new(Id, Name, Url, State, InstanceId, RegisteredAt, LastHeartbeat, Stats, ReplicaCount);
+    /// <summary>
+    /// This server in <paramref name="state"/>: <see cref="StateSince"/> becomes <paramref name="now"/> when the state
+    /// changes, and entering <see cref="ServerState.Rebuilding"/> starts a new count of rebuilt replicas.
+    /// </summary>
+    public ServerRecord InState(ServerState state, DateTimeOffset now) =>
+        state == State
+            ? this
+            : this with { State = state, StateSince = now, RebuiltReplicas = state == ServerState.Rebuilding ? 0 : RebuiltReplicas };
+
+    /// <summary>The API shape, with what the server last reported about its activity.</summary>
+    public DataServerInfo ToInfo(ServerActivity? activity) =>
+        new(Id, Name, Url, State, InstanceId, RegisteredAt, LastHeartbeat, Stats, ReplicaCount, activity);
 }
 
 /// <summary>Settings fixed when the cluster was created.</summary>

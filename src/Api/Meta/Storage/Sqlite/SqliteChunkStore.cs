@@ -6,7 +6,7 @@ namespace ReplicaFs.Api.Meta.Storage.Sqlite;
 /// <summary>Chunks, replicas, leases and the garbage list in SQLite.</summary>
 internal sealed class SqliteChunkStore(SqliteSession session) : IChunkStore
 {
-    private const string ChunkColumns = "id, ino, idx, version, length, checksum";
+    private const string ChunkColumns = "id, ino, idx, version, length, checksum, stored_length";
 
     private const string ReplicaSelect =
         "SELECT r.chunk_id, r.server_id, s.url, r.state, r.version FROM replicas r JOIN servers s ON s.id = r.server_id";
@@ -56,7 +56,7 @@ internal sealed class SqliteChunkStore(SqliteSession session) : IChunkStore
             ("$ino", ino),
             ("$idx", index),
             ("$checksum", emptyChecksum));
-        return new ChunkRecord(id, ino, index, 0, 0, emptyChecksum);
+        return new ChunkRecord(id, ino, index, 0, 0, emptyChecksum, 0);
     }
 
     /// <inheritdoc />
@@ -80,7 +80,7 @@ internal sealed class SqliteChunkStore(SqliteSession session) : IChunkStore
     /// <inheritdoc />
     public void CommitChunk(long chunkId, long version, long length, string checksum) =>
         session.Execute(
-            "UPDATE chunks SET version = $version, length = $length, checksum = $checksum WHERE id = $id",
+            "UPDATE chunks SET version = $version, length = $length, stored_length = $length, checksum = $checksum WHERE id = $id",
             ("$id", chunkId),
             ("$version", version),
             ("$length", length),
@@ -149,7 +149,7 @@ internal sealed class SqliteChunkStore(SqliteSession session) : IChunkStore
     public long CountGarbage() => session.Long("SELECT COUNT(*) FROM garbage");
 
     private static ChunkRecord ReadChunk(SqliteDataReader r) =>
-        new(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5));
+        new(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetString(5), r.GetInt64(6));
 
     private static ReplicaRecord ReadReplica(SqliteDataReader r) =>
         new(r.GetInt64(0), r.GetInt32(1), r.GetString(2), (ReplicaState)r.GetInt32(3), r.GetInt64(4));

@@ -8,7 +8,7 @@ namespace ReplicaFs.Api.Meta.Storage.Sqlite;
 internal sealed class SqliteClusterStore(SqliteSession session) : IClusterStore
 {
     private const string ServerColumns =
-        "id, url, instance_id, state, registered_at, last_heartbeat, chunk_count, bytes_stored, capacity_bytes, free_bytes, replica_count";
+        "id, name, url, instance_id, state, state_since, registered_at, last_heartbeat, chunk_count, bytes_stored, capacity_bytes, free_bytes, replica_count, rebuilt_replicas";
 
     /// <inheritdoc />
     public ClusterSettings? GetSettings()
@@ -67,15 +67,25 @@ internal sealed class SqliteClusterStore(SqliteSession session) : IClusterStore
         session.Query($"SELECT {ServerColumns} FROM servers ORDER BY id", ReadServer);
 
     /// <inheritdoc />
-    public ServerRecord AddServer(string url, string instanceId, ServerState state, DateTimeOffset time, DataServerStats stats)
+    public ServerRecord? FindServerByName(string name) =>
+        session.QueryFirst($"SELECT {ServerColumns} FROM servers WHERE name = $name COLLATE NOCASE", ReadServer, ("$name", name));
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<int, string> ServerNames() =>
+        session.Query("SELECT id, name FROM servers", r => (Id: r.GetInt32(0), Name: r.IsDBNull(1) ? ServerRecord.DefaultName(r.GetInt32(0)) : r.GetString(1)))
+            .ToDictionary(p => p.Id, p => p.Name);
+
+    /// <inheritdoc />
+    public ServerRecord AddServer(string url, string? name, string instanceId, ServerState state, DateTimeOffset time, DataServerStats stats)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var id = session.Long(
             """
-            INSERT INTO servers (url, instance_id, state, registered_at, last_heartbeat, chunk_count, bytes_stored, capacity_bytes, free_bytes)
-            VALUES ($url, $instance, $state, $at, $at, $chunks, $bytes, $capacity, $free)
+            INSERT INTO servers (name, url, instance_id, state, state_since, registered_at, last_heartbeat, chunk_count, bytes_stored, capacity_bytes, free_bytes)
+            VALUES ($name, $url, $instance, $state, $at, $at, $at, $chunks, $bytes, $capacity, $free)
             RETURNING id
             """,
+            ("$name", name),
             ("$url", url),
             ("$instance", instanceId),
             ("$state", (int)state),
@@ -84,7 +94,8 @@ internal sealed class SqliteClusterStore(SqliteSession session) : IClusterStore
             ("$bytes", stats.BytesStored),
             ("$capacity", stats.CapacityBytes),
             ("$free", stats.FreeBytes));
-        return new ServerRecord(checked((int)id), url, instanceId, state, SqliteTime.FromStored(SqliteTime.ToStored(time)), SqliteTime.FromStored(SqliteTime.ToStored(time)), stats, 0);
+        var stored = SqliteTime.FromStored(SqliteTime.ToStored(time));
+        return new ServerRecord(checked((int)id), name ?? ServerRecord.DefaultName(checked((int)id)), url, instanceId, state, stored, stored, stored, stats, 0, 0);
     }
 
     /// <inheritdoc />
@@ -93,27 +104,33 @@ internal sealed class SqliteClusterStore(SqliteSession session) : IClusterStore
         ArgumentNullException.ThrowIfNull(server);
         session.Execute(
             """
-            UPDATE servers SET instance_id = $instance, state = $state, last_heartbeat = $at,
-                chunk_count = $chunks, bytes_stored = $bytes, capacity_bytes = $capacity, free_bytes = $free
+            UPDATE servers SET name = $name, instance_id = $instance, state = $state, state_since = $since, last_heartbeat = $at,
+                chunk_count = $chunks, bytes_stored = $bytes, capacity_bytes = $capacity, free_bytes = $free, rebuilt_replicas = $rebuilt
             WHERE id = $id
             """,
             ("$id", server.Id),
+            ("$name", server.Name),
             ("$instance", server.InstanceId),
             ("$state", (int)server.State),
+            ("$since", SqliteTime.ToStored(server.StateSince)),
             ("$at", SqliteTime.ToStored(server.LastHeartbeat)),
             ("$chunks", server.Stats.ChunkCount),
             ("$bytes", server.Stats.BytesStored),
             ("$capacity", server.Stats.CapacityBytes),
-            ("$free", server.Stats.FreeBytes));
+            ("$free", server.Stats.FreeBytes),
+            ("$rebuilt", server.RebuiltReplicas));
     }
 
     private static ServerRecord ReadServer(SqliteDataReader r) => new(
         r.GetInt32(0),
-        r.GetString(1),
+        r.IsDBNull(1) ? ServerRecord.DefaultName(r.GetInt32(0)) : r.GetString(1),
         r.GetString(2),
-        (ServerState)r.GetInt32(3),
-        SqliteTime.FromStored(r.GetInt64(4)),
+        r.GetString(3),
+        (ServerState)r.GetInt32(4),
         SqliteTime.FromStored(r.GetInt64(5)),
-        new DataServerStats(r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), r.GetInt64(9)),
-        r.GetInt64(10));
+        SqliteTime.FromStored(r.GetInt64(6)),
+        SqliteTime.FromStored(r.GetInt64(7)),
+        new DataServerStats(r.GetInt64(8), r.GetInt64(9), r.GetInt64(10), r.GetInt64(11)),
+        r.GetInt64(12),
+        r.GetInt64(13));
 }

@@ -7,6 +7,8 @@ internal sealed class SqliteMetaTransaction(SqliteSession session) : IMetaTransa
     private SqliteChunkStore? _chunks;
     private SqliteClusterStore? _cluster;
     private SqliteEventStore? _events;
+    private SqliteSelfHealingStore? _healing;
+    private SqliteHealthStore? _health;
 
     /// <inheritdoc />
     public INamespaceStore Namespace => _namespace ??= new SqliteNamespaceStore(session);
@@ -19,4 +21,10 @@ internal sealed class SqliteMetaTransaction(SqliteSession session) : IMetaTransa
 
     /// <inheritdoc />
     public IEventStore Events => _events ??= new SqliteEventStore(session);
+
+    /// <inheritdoc />
+    public ISelfHealingStore Healing => _healing ??= new SqliteSelfHealingStore(session);
+
+    /// <inheritdoc />
+    public IHealthStore Health => _health ??= new SqliteHealthStore(session);
 }

@@ -132,11 +132,31 @@ internal static class SqliteSchema
             path      TEXT
         );
         """,
+
+        // 1 → 2: server names, state times and rebuild counts; the stored length of a chunk's committed version;
+        // indexes for garbage checks and re-replication.
+        """
+        ALTER TABLE servers ADD COLUMN name TEXT;
+        UPDATE servers SET name = 'data-' || id;
+        CREATE UNIQUE INDEX servers_by_name ON servers (name COLLATE NOCASE);
+        ALTER TABLE servers ADD COLUMN state_since INTEGER NOT NULL DEFAULT 0;
+        UPDATE servers SET state_since = last_heartbeat;
+        ALTER TABLE servers ADD COLUMN rebuilt_replicas INTEGER NOT NULL DEFAULT 0;
+
+        ALTER TABLE chunks ADD COLUMN stored_length INTEGER NOT NULL DEFAULT 0;
+        UPDATE chunks SET stored_length = length;
+
+        CREATE INDEX garbage_by_chunk ON garbage (chunk_id, server_id);
+        """,
     ];
 
     /// <summary>Brings the database to <see cref="CurrentVersion"/>; refuses a database written by a newer build.</summary>
-    public static void Migrate(SqliteConnection connection)
+    public static void Migrate(SqliteConnection connection) => Migrate(connection, CurrentVersion);
+
+    /// <summary>Brings the database to <paramref name="targetVersion"/> (tests build databases of older versions this way).</summary>
+    public static void Migrate(SqliteConnection connection, int targetVersion)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, CurrentVersion);
         var version = ReadVersion(connection);
         if (version > CurrentVersion)
         {
@@ -144,7 +164,7 @@ internal static class SqliteSchema
                 $"{connection.DataSource} has schema version {version}, but this build only knows versions up to {CurrentVersion}. Run a newer ReplicaFs.");
         }
 
-        for (; version < CurrentVersion; version++)
+        for (; version < targetVersion; version++)
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
