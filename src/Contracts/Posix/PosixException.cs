@@ -5,7 +5,7 @@ namespace ReplicaFs.Contracts.Posix;
 /// response carrying the errno; the client library turns such a response back into this exception, and the
 /// FUSE layer answers the kernel with the same errno.
 /// </summary>
-public sealed class PosixException : Exception
+public class PosixException : Exception
 {
     public PosixException(Errno errno, string message)
         : base(message)

@@ -46,10 +46,11 @@ internal sealed class ReplicaReportService(IMetaDatabase database, TimeProvider 
             var server = tx.Cluster.GetServer(report.ServerId);
             var replica = tx.Chunks.ListReplicas(chunkId).FirstOrDefault(r => r.ServerId == report.ServerId)
                 ?? throw new PosixException(Errno.EINVAL, $"{server?.Name ?? $"Server {report.ServerId}"} holds no replica of {EventText.Chunk(chunk)}.");
-            if (report.State == ReplicaState.Ok && report.Version != chunk.Version)
+            if (report.State == ReplicaState.Ok && (report.Version != chunk.Version || chunk.Version == 0))
             {
-                throw new PosixException(Errno.ESTALE,
-                    $"A replica of {EventText.Chunk(chunk)} is ok only at the committed version {chunk.Version}, not {report.Version}.");
+                throw new PosixException(Errno.ESTALE, chunk.Version == 0
+                    ? $"{EventText.Chunk(chunk)} has no committed version yet, so no replica of it can be ok."
+                    : $"A replica of {EventText.Chunk(chunk)} is ok only at the committed version {chunk.Version}, not {report.Version}.");
             }
 
             if (replica.State != report.State || replica.Version != report.Version)

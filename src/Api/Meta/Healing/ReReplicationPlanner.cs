@@ -96,7 +96,7 @@ internal sealed class ReReplicationPlanner(IMetaDatabase database, ActiveCluster
             var chunk = tx.Chunks.GetChunk(candidate.ChunkId);
             var replicas = chunk is null ? [] : tx.Chunks.ListReplicas(chunk.ChunkId);
             var target = source.State is ServerState.Down or ServerState.Crashed && replicas.Any(r => r.ServerId == from)
-                ? LeastLoaded(load, replicas)
+                ? LeastLoaded(load, [.. replicas.Select(r => r.ServerId)])
                 : null;
             if (chunk is null || target is not { } to)
             {
@@ -114,16 +114,21 @@ internal sealed class ReReplicationPlanner(IMetaDatabase database, ActiveCluster
         foreach (var candidate in plan.Additions)
         {
             var chunk = tx.Chunks.GetChunk(candidate.ChunkId);
-            var replicas = chunk is null ? [] : tx.Chunks.ListReplicas(chunk.ChunkId);
-            if (chunk is null || replicas.Count >= plan.Desired || LeastLoaded(load, replicas) is not { } to)
+            if (chunk is null)
             {
-                skipped++;
                 continue;
             }
 
-            tx.Chunks.AddReplica(chunk.ChunkId, to, ReplicaState.Missing, 0);
-            load[to]++;
-            added.Add((chunk, to));
+            var members = tx.Chunks.ListReplicas(chunk.ChunkId).Select(r => r.ServerId).ToHashSet();
+            var changes = moved.Values.Sum(l => l.Count) + added.Count;
+            while (members.Count < plan.Desired && changes < MaxChangesPerPass && LeastLoaded(load, members) is { } to)
+            {
+                tx.Chunks.AddReplica(chunk.ChunkId, to, ReplicaState.Missing, 0);
+                members.Add(to);
+                load[to]++;
+                added.Add((chunk, to));
+                changes++;
+            }
         }
 
         foreach (var (from, list) in moved)
@@ -148,7 +153,9 @@ internal sealed class ReReplicationPlanner(IMetaDatabase database, ActiveCluster
 
             if (counts.OnlyCopy > 0)
             {
-                text.Append(CultureInfo.InvariantCulture, $" {RebuildCompletion.Replicas(counts.OnlyCopy)} stay: they are the only copies that may still be valid.");
+                text.Append(counts.OnlyCopy == 1
+                    ? " 1 replica stays: it is the only copy that may still be valid."
+                    : $" {counts.OnlyCopy.ToString(CultureInfo.InvariantCulture)} replicas stay: they are the only copies that may still be valid.");
             }
 
             tx.Events.Append(new NewEventRecord(now, EventKinds.ReReplicated, EventSeverity.Info, text.ToString(), "meta", ServerId: from));
@@ -167,11 +174,8 @@ internal sealed class ReReplicationPlanner(IMetaDatabase database, ActiveCluster
     }
 
     /// <summary>The up server with the fewest replicas (ties by id) outside the replica set, or null.</summary>
-    private static int? LeastLoaded(Dictionary<int, long> load, IReadOnlyList<ReplicaRecord> replicas)
-    {
-        var members = replicas.Select(r => r.ServerId).ToHashSet();
-        return load.Where(p => !members.Contains(p.Key)).OrderBy(p => p.Value).ThenBy(p => p.Key).Select(p => (int?)p.Key).FirstOrDefault();
-    }
+    private static int? LeastLoaded(Dictionary<int, long> load, HashSet<int> members) =>
+        load.Where(p => !members.Contains(p.Key)).OrderBy(p => p.Value).ThenBy(p => p.Key).Select(p => (int?)p.Key).FirstOrDefault();
 
     /// <summary>"to data-1 (7), data-4 (5)".</summary>
     private static string Spread(List<(ChunkRecord Chunk, int To)> changes, Dictionary<int, ServerRecord> servers) =>

@@ -29,15 +29,13 @@ internal static class HealthAssessment
         var servers = inputs.Servers;
         var serversUp = servers.Count(s => s.IsLive);
         var desired = Math.Min(inputs.Replicas, servers.Count);
-        var byCopies = inputs.Copies.ToDictionary(c => c.ValidCopies, c => c.Chunks);
-        var chunks = inputs.Copies.Sum(c => c.Chunks);
+        var rows = inputs.Copies.Rows;
+        var byCopies = rows.ToDictionary(c => c.ValidCopies, c => c.Chunks);
+        var chunks = rows.Sum(c => c.Chunks);
         var unavailable = byCopies.GetValueOrDefault(0);
-        var underReplicated = inputs.Copies.Where(c => c.ValidCopies < desired).Sum(c => c.Chunks);
-        var stale = inputs.Copies.Sum(c => c.Stale);
-        var corrupt = inputs.Copies.Sum(c => c.Corrupt);
-        var missing = inputs.Copies.Sum(c => c.Missing);
-        var rebuilding = inputs.Copies.Sum(c => c.Rebuilding);
-        var largest = inputs.Copies.Count == 0 ? -1 : inputs.Copies.Max(c => c.ValidCopies);
+        var underReplicated = rows.Where(c => c.ValidCopies < desired).Sum(c => c.Chunks);
+        var (stale, corrupt, missing, rebuilding) = (inputs.Copies.Stale, inputs.Copies.Corrupt, inputs.Copies.Missing, inputs.Copies.Rebuilding);
+        var largest = rows.Count == 0 ? -1 : rows.Max(c => c.ValidCopies);
         var matrix = Enumerable.Range(0, largest + 1).Select(n => new ReplicaMatrixCell(n, byCopies.GetValueOrDefault(n))).ToList();
 
         var unavailableReasons = new List<string>();
@@ -49,17 +47,17 @@ internal static class HealthAssessment
 
         if (unavailable > 0)
         {
-            unavailableReasons.Add($"{Chunks(unavailable)} {Have(unavailable)} no valid copy: they cannot be read until a server holding one comes back.");
+            unavailableReasons.Add($"{Chunks(unavailable)} {Have(unavailable)} no valid copy: {(unavailable == 1 ? "it" : "they")} cannot be read until a server holding one comes back.");
         }
 
-        unavailableReasons.AddRange(ClientReasons(inputs.Clients, inputs.Copies));
+        unavailableReasons.AddRange(ClientReasons(inputs.Clients, rows));
 
         foreach (var server in servers.Where(s => s.State != ServerState.Up))
         {
             degradedReasons.Add(ServerReason(server, inputs));
         }
 
-        foreach (var row in inputs.Copies.Where(c => c.ValidCopies > 0 && c.ValidCopies < desired))
+        foreach (var row in rows.Where(c => c.ValidCopies > 0 && c.ValidCopies < desired))
         {
             degradedReasons.Add($"{Chunks(row.Chunks)} {Have(row.Chunks)} {Number(row.ValidCopies)} of {Number(desired)} valid copies.");
         }
@@ -148,7 +146,7 @@ internal static class HealthAssessment
         var replicas = RebuildCompletion.Replicas(server.ReplicaCount);
         if (!outlook.Enabled)
         {
-            return $" Its {replicas} are not re-replicated (re-replication is off).";
+            return $" Its {replicas} {(server.ReplicaCount == 1 ? "is" : "are")} not re-replicated: re-replication is off.";
         }
 
         if (inputs.Now < outlook.DueAt || outlook.Counts is not { } counts)
@@ -170,7 +168,9 @@ internal static class HealthAssessment
 
         if (counts.OnlyCopy > 0)
         {
-            parts.Add($" {RebuildCompletion.Replicas(counts.OnlyCopy)} stay on it: they are the only copies that may still be valid.");
+            parts.Add(counts.OnlyCopy == 1
+                ? " 1 replica stays on it: it is the only copy that may still be valid."
+                : $" {Number(counts.OnlyCopy)} replicas stay on it: they are the only copies that may still be valid.");
         }
 
         return string.Concat(parts);

@@ -7,7 +7,7 @@ namespace ReplicaFs.Api.Meta.Health;
 /// <param name="Replicas">The replica count R.</param>
 /// <param name="Servers">Every data server.</param>
 /// <param name="Inodes">Namespace totals.</param>
-/// <param name="Copies">Committed chunks by number of valid copies, with replica state counts.</param>
+/// <param name="Copies">Committed chunks by number of valid copies, and replica state counts.</param>
 /// <param name="ToRebuild">Replicas still to rebuild, per rebuilding server.</param>
 /// <param name="Clients">Live client sessions.</param>
 /// <param name="ReReplication">What re-replication can do for each down or crashed server.</param>
@@ -16,7 +16,7 @@ internal sealed record HealthInputs(
     int Replicas,
     IReadOnlyList<ServerRecord> Servers,
     InodeTotals Inodes,
-    IReadOnlyList<CopyCountRow> Copies,
+    CopyCounts Copies,
     IReadOnlyDictionary<int, long> ToRebuild,
     IReadOnlyList<ClientSession> Clients,
     Func<ServerRecord, ReReplicationOutlook> ReReplication,

@@ -40,14 +40,18 @@ internal sealed record ReplicaMoveCandidate(long ChunkId, long Ino, long Index, 
 /// <param name="OnlyCopy">Stay: the replica is the only copy of the committed version that may still be good.</param>
 internal sealed record ReplicaMoveCounts(long Movable, long NoTarget, long OnlyCopy);
 
-/// <summary>One row of the replica matrix, with the replica states of the chunks in it.</summary>
+/// <summary>Committed chunks by number of valid copies, and the replica states of committed chunks.</summary>
+/// <param name="Rows">Chunks per number of valid copies, by that number (counts without chunks are left out).</param>
+/// <param name="Stale">Stale replicas.</param>
+/// <param name="Corrupt">Corrupt replicas.</param>
+/// <param name="Missing">Missing replicas.</param>
+/// <param name="Rebuilding">Rebuilding replicas.</param>
+internal sealed record CopyCounts(IReadOnlyList<CopyCountRow> Rows, long Stale, long Corrupt, long Missing, long Rebuilding);
+
+/// <summary>One row of the replica matrix.</summary>
 /// <param name="ValidCopies">Valid copies per chunk.</param>
 /// <param name="Chunks">Committed chunks with that many valid copies.</param>
-/// <param name="Stale">Their stale replicas.</param>
-/// <param name="Corrupt">Their corrupt replicas.</param>
-/// <param name="Missing">Their missing replicas.</param>
-/// <param name="Rebuilding">Their rebuilding replicas.</param>
-internal sealed record CopyCountRow(int ValidCopies, long Chunks, long Stale, long Corrupt, long Missing, long Rebuilding);
+internal sealed record CopyCountRow(int ValidCopies, long Chunks);
 
 /// <summary>Namespace totals.</summary>
 /// <param name="Files">Regular files.</param>

@@ -6,6 +6,6 @@ internal interface IHealthStore
     /// <summary>Files, directories and the sum of file sizes.</summary>
     InodeTotals CountInodes();
 
-    /// <summary>Committed chunks grouped by their number of valid copies (Ok replicas on live servers), with replica state counts.</summary>
-    IReadOnlyList<CopyCountRow> CountCopies();
+    /// <summary>Committed chunks grouped by their number of valid copies (Ok replicas on live servers), and replica state counts.</summary>
+    CopyCounts CountCopies();
 }

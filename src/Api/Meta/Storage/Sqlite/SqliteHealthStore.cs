@@ -1,3 +1,5 @@
+using ReplicaFs.Contracts.Chunks;
+
 namespace ReplicaFs.Api.Meta.Storage.Sqlite;
 
 /// <summary>Health aggregates in SQLite: each one statement that scans its table once.</summary>
@@ -10,22 +12,36 @@ internal sealed class SqliteHealthStore(SqliteSession session) : IHealthStore
             r => new InodeTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)))!;
 
     /// <inheritdoc />
-    public IReadOnlyList<CopyCountRow> CountCopies() =>
-        session.Query(
+    public CopyCounts CountCopies()
+    {
+        // Only committed chunks have Ok replicas, so grouping the Ok replicas on live servers by chunk (the primary
+        // key order, no sort) counts the valid copies of every chunk that has one; the rest have none.
+        var rows = session.Query(
             """
-            SELECT valid, COUNT(*), SUM(stale), SUM(corrupt), SUM(missing), SUM(rebuilding)
-            FROM (
-                SELECT c.id,
-                    COALESCE(SUM(r.state = 0 AND r.server_id IN (SELECT id FROM servers WHERE state IN (0, 3))), 0) AS valid,
-                    COALESCE(SUM(r.state = 1), 0) AS stale,
-                    COALESCE(SUM(r.state = 2), 0) AS corrupt,
-                    COALESCE(SUM(r.state = 3), 0) AS missing,
-                    COALESCE(SUM(r.state = 4), 0) AS rebuilding
-                FROM chunks c LEFT JOIN replicas r ON r.chunk_id = c.id
-                WHERE c.version > 0
-                GROUP BY c.id)
+            SELECT valid, COUNT(*) FROM (
+                SELECT COUNT(*) AS valid FROM replicas
+                WHERE state = 0 AND server_id IN (SELECT id FROM servers WHERE state IN (0, 3))
+                GROUP BY chunk_id)
             GROUP BY valid
             ORDER BY valid
             """,
-            r => new CopyCountRow(r.GetInt32(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)));
+            r => new CopyCountRow(r.GetInt32(0), r.GetInt64(1)));
+        var committed = session.Long("SELECT COUNT(*) FROM chunks WHERE version > 0");
+        var withoutCopy = committed - rows.Sum(r => r.Chunks);
+        if (withoutCopy > 0)
+        {
+            rows.Insert(0, new CopyCountRow(0, withoutCopy));
+        }
+
+        var states = session.Query(
+                "SELECT r.state, COUNT(*) FROM replicas r JOIN chunks c ON c.id = r.chunk_id WHERE r.state <> 0 AND c.version > 0 GROUP BY r.state",
+                r => (State: (ReplicaState)r.GetInt32(0), Count: r.GetInt64(1)))
+            .ToDictionary(p => p.State, p => p.Count);
+        return new CopyCounts(
+            rows,
+            states.GetValueOrDefault(ReplicaState.Stale),
+            states.GetValueOrDefault(ReplicaState.Corrupt),
+            states.GetValueOrDefault(ReplicaState.Missing),
+            states.GetValueOrDefault(ReplicaState.Rebuilding));
+    }
 }

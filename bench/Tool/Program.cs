@@ -1,0 +1,3 @@
+using ReplicaFs.Bench.Commands;
+
+return await BenchCommand.Create().Parse(args).InvokeAsync();

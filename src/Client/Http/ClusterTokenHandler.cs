@@ -1,0 +1,14 @@
+using ReplicaFs.Contracts.Chunks;
+
+namespace ReplicaFs.Client.Http;
+
+/// <summary>Adds the cluster token header to every request when the cluster runs with one.</summary>
+internal sealed class ClusterTokenHandler(string token) : DelegatingHandler
+{
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        request.Headers.TryAddWithoutValidation(ChunkHeaders.ClusterToken, token);
+        return base.SendAsync(request, cancellationToken);
+    }
+}

@@ -1,0 +1,295 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using ReplicaFs.Client.Chunks;
+using ReplicaFs.Client.Diagnostics;
+using ReplicaFs.Client.Repair;
+using ReplicaFs.Contracts.Api;
+using ReplicaFs.Contracts.Chunks;
+using ReplicaFs.Contracts.Events;
+using ReplicaFs.Contracts.Posix;
+
+namespace ReplicaFs.Client.Quorum;
+
+/// <summary>
+/// Quorum read of one chunk: every replica in the set is asked for the digest of the committed version (recomputed
+/// from its stored bytes) while the best replica (meta state Ok, healthy, fastest) sends the bytes. The read returns
+/// as soon as Qr replicas agree with the committed (version, checksum) and verified bytes from one of them are in the
+/// destination; stragglers are not waited for. Bytes that fail verification are fetched again from another agreeing
+/// replica. Disagreeing replicas are handed to read repair. Fewer than Qr agreeing replicas: a
+/// <see cref="QuorumException"/> (EIO) and a <c>quorum.read-failed</c> event that says which replica said what.
+/// </summary>
+internal sealed class QuorumReader(
+    ReplicaTransport transport,
+    IChunkMapApi meta,
+    ReadRepairQueue repairs,
+    ClusterEventReporter reporter,
+    BackgroundWork background,
+    int readQuorum,
+    TimeSpan hedgeDelay,
+    ILogger logger)
+{
+    /// <summary>Qr.</summary>
+    public int ReadQuorum => readQuorum;
+
+    /// <summary>
+    /// Reads chunk bytes [destination.Start, destination.End) of <paramref name="chunk"/>'s committed version into
+    /// <paramref name="destination"/>. The window must lie within the chunk's Length.
+    /// </summary>
+    /// <exception cref="QuorumException">Fewer than Qr replicas agree, or none delivered verifiable bytes.</exception>
+    /// <exception cref="ChunkChangedException">The chunk's committed version changed since <paramref name="chunk"/> was read from the map.</exception>
+    public async Task ReadAsync(long ino, ChunkInfo chunk, ChunkDestination destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.End <= destination.Start)
+        {
+            return;
+        }
+
+        if (destination.Start < 0 || destination.End > chunk.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(destination), $"Chunk bytes [{destination.Start}, {destination.End}) are outside the chunk's length {chunk.Length}.");
+        }
+
+        if (!ChunkChecksum.TryParse(chunk.Checksum, out var checksum))
+        {
+            throw new PosixException(Errno.EIO, $"The metadata server gave chunk {chunk.ChunkId} an unreadable checksum '{chunk.Checksum}'.");
+        }
+
+        var replicas = chunk.Replicas;
+        var key = ChunkKey.FromId(chunk.ChunkId);
+        var (rangeOffset, rangeLength) = PlanRange(destination.Start, destination.End, chunk.Length);
+        var tally = new ReadQuorumTally(replicas.Count, readQuorum);
+        var order = new int[replicas.Count];
+        transport.Latency.Rank(replicas, order);
+
+        var replies = Channel.CreateUnbounded<Reply>(new UnboundedChannelOptions { SingleReader = true });
+        for (var i = 0; i < replicas.Count; i++)
+        {
+            // Digests run on the client's lifetime, not the caller's: a straggler's answer still feeds read repair.
+            _ = DigestAsync(i, replicas[i].Url, key, chunk.Version, checksum, replies.Writer, background.Stopping);
+        }
+
+        var pendingDigests = replicas.Count;
+        Task? fetch = null;
+        CancellationTokenSource? fetchCancel = null;
+        var source = -1;
+        var hedged = false;
+        var outcome = ReadStep.Wait;
+        try
+        {
+            while (outcome == ReadStep.Wait)
+            {
+                var decision = tally.Next(order);
+                switch (decision.Step)
+                {
+                    case ReadStep.FetchBytes:
+                        tally.StartBytes(decision.Replica);
+                        fetchCancel?.Dispose();
+                        fetchCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                        fetch = FetchAsync(decision.Replica, replicas[decision.Replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, destination, replies.Writer, fetchCancel.Token);
+                        source = decision.Replica;
+                        hedged = false;
+                        continue;
+                    case ReadStep.CancelBytes:
+                        await fetchCancel!.CancelAsync();
+                        continue;
+                    case ReadStep.Succeeded:
+                    case ReadStep.Failed:
+                        outcome = decision.Step;
+                        continue;
+                }
+
+                // Qr replicas agree but the byte source has not even reported its digest: give it a short while, then move on.
+                if (!hedged && source >= 0 && tally.SlowSource(order) == source)
+                {
+                    hedged = true;
+                    _ = HedgeAfterAsync(source, replies.Writer, fetchCancel!.Token);
+                }
+
+                var reply = await replies.Reader.ReadAsync(cancellationToken);
+                if (reply.Kind == ReplyKind.Digest)
+                {
+                    pendingDigests--;
+                    tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                }
+                else if (reply.Kind == ReplyKind.Bytes)
+                {
+                    tally.RecordBytes(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                }
+                else if (reply.Replica == source && tally.AbandonSlowSource(order) == source)
+                {
+                    await fetchCancel!.CancelAsync();
+                }
+            }
+        }
+        finally
+        {
+            // Never return while a fetch may still write into the caller's memory.
+            if (fetch is { IsCompleted: false })
+            {
+                await fetchCancel!.CancelAsync();
+                await fetch;
+            }
+
+            fetchCancel?.Dispose();
+        }
+
+        if (outcome == ReadStep.Succeeded)
+        {
+            if (pendingDigests == 0)
+            {
+                QueueRepairs(ino, chunk, tally);
+            }
+            else
+            {
+                background.Run(ct => FinishStragglersAsync(ino, chunk, tally, replies.Reader, pendingDigests, ct));
+            }
+
+            return;
+        }
+
+        // Failed: collect every answer (each bounded by its timeout) so that the report is complete.
+        while (pendingDigests > 0)
+        {
+            var reply = await replies.Reader.ReadAsync(cancellationToken);
+            if (reply.Kind == ReplyKind.Digest)
+            {
+                pendingDigests--;
+                tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+            }
+        }
+
+        await ThrowIfChangedAsync(ino, chunk, cancellationToken);
+
+        var outcomes = Enumerable.Range(0, replicas.Count).Select(i => tally.Outcome(i, replicas[i].ServerId, replicas[i].Url)).ToList();
+        var failure = new QuorumException(QuorumOperation.Read, ino, chunk.ChunkId, chunk.Index, chunk.Version, readQuorum, tally.Agreeing, outcomes, tally.FailureReason);
+        ClientLog.ReadQuorumFailed(logger, chunk.ChunkId, ino, failure.Message);
+        QueueRepairs(ino, chunk, tally);
+        await reporter.PostEventAsync(EventKinds.ReadQuorumFailed, EventSeverity.Error, failure.Message, null, ino, chunk.ChunkId, background.Stopping);
+        throw failure;
+    }
+
+    /// <summary>
+    /// The request for chunk bytes [start, end) of a chunk with <paramref name="length"/> readable bytes: a full read
+    /// (null offset) when everything readable is wanted, else the smallest block-aligned range that covers the window.
+    /// </summary>
+    internal static (long? Offset, long? Length) PlanRange(int start, int end, long length)
+    {
+        if (start == 0 && end >= length)
+        {
+            return (null, null);
+        }
+
+        long blockSize = ChunkChecksum.BlockSize;
+        var offset = start / blockSize * blockSize;
+        var alignedEnd = (end + blockSize - 1) / blockSize * blockSize;
+        return (offset, alignedEnd - offset);
+    }
+
+    private async Task DigestAsync(int replica, string url, string key, long version, ulong checksum, ChannelWriter<Reply> replies, CancellationToken cancellationToken)
+    {
+        ReplicaReply result;
+        try
+        {
+            result = await transport.DigestAsync(url, key, version, checksum, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            result = new ReplicaReply(ReplicaVerdict.Unreachable, "the client is shutting down");
+        }
+
+        replies.TryWrite(new Reply(replica, ReplyKind.Digest, result));
+    }
+
+    private async Task FetchAsync(int replica, string url, string key, long version, ulong checksum, long? rangeOffset, long? rangeLength, ChunkDestination destination, ChannelWriter<Reply> replies, CancellationToken cancellationToken)
+    {
+        ReplicaReply result;
+        try
+        {
+            result = await transport.FetchAsync(url, key, version, checksum, rangeOffset, rangeLength, destination, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            result = new ReplicaReply(ReplicaVerdict.Unreachable, "byte fetch abandoned");
+        }
+
+        replies.TryWrite(new Reply(replica, ReplyKind.Bytes, result));
+    }
+
+    private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, CancellationToken cancellationToken)
+    {
+        while (pending > 0)
+        {
+            var reply = await replies.ReadAsync(cancellationToken);
+            if (reply.Kind == ReplyKind.Digest)
+            {
+                pending--;
+                tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+            }
+        }
+
+        QueueRepairs(ino, chunk, tally);
+    }
+
+    private void QueueRepairs(long ino, ChunkInfo chunk, ReadQuorumTally tally)
+    {
+        var findings = tally.Findings();
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        var sources = tally.GoodReplicas().Select(i => chunk.Replicas[i]).ToList();
+        foreach (var finding in findings)
+        {
+            repairs.Enqueue(new RepairWork(ino, chunk, chunk.Replicas[finding.Replica], finding.State, finding.Detail, sources));
+        }
+    }
+
+    private async Task ThrowIfChangedAsync(long ino, ChunkInfo chunk, CancellationToken cancellationToken)
+    {
+        ChunkInfo current;
+        try
+        {
+            current = await meta.GetChunkAsync(chunk.ChunkId, cancellationToken);
+        }
+        catch (PosixException ex) when (ex.Errno == Errno.ENOENT)
+        {
+            ClientLog.ChunkChanged(logger, chunk.ChunkId, ino, 0);
+            throw new ChunkChangedException((ChunkInfo?)null);
+        }
+
+        if (current.Version != chunk.Version || !string.Equals(current.Checksum, chunk.Checksum, StringComparison.Ordinal) || current.Length != chunk.Length)
+        {
+            ClientLog.ChunkChanged(logger, chunk.ChunkId, ino, current.Version);
+            throw new ChunkChangedException(current);
+        }
+    }
+
+    /// <summary>
+    /// After <see cref="ReplicaFsClientOptions.ByteSourceHedgeDelay"/>, asks the loop to check whether the byte fetch
+    /// should move to an agreeing replica (see <see cref="ReadQuorumTally.AbandonSlowSource"/>).
+    /// </summary>
+    private async Task HedgeAfterAsync(int replica, ChannelWriter<Reply> replies, CancellationToken fetchToken)
+    {
+        try
+        {
+            await Task.Delay(hedgeDelay, fetchToken);
+            replies.TryWrite(new Reply(replica, ReplyKind.Hedge, default));
+        }
+        catch (OperationCanceledException)
+        {
+            // The fetch ended or was abandoned first.
+        }
+    }
+
+    private enum ReplyKind
+    {
+        Digest = 0,
+        Bytes = 1,
+        Hedge = 2,
+    }
+
+    private readonly record struct Reply(int Replica, ReplyKind Kind, ReplicaReply Result);
+}
