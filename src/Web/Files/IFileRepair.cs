@@ -38,6 +38,9 @@ public enum ReplicaCondition
     /// <summary>Its server did not answer.</summary>
     Unreachable,
 
+    /// <summary>Its server answered with an error.</summary>
+    Failed,
+
     /// <summary>It was bad and has been repaired from a good replica (and verified).</summary>
     Repaired,
 

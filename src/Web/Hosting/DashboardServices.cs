@@ -1,4 +1,6 @@
 using Refit;
+using ReplicaFs.Client;
+using ReplicaFs.Client.Repair;
 using ReplicaFs.Contracts.Api;
 using ReplicaFs.Web.Actions;
 using ReplicaFs.Web.Clients;
@@ -41,6 +43,16 @@ public static class DashboardServices
         services.AddHostedService(provider => provider.GetRequiredService<ClusterFeed>());
         services.AddSingleton<IServerActions, ServerActions>();
         services.AddSingleton<IFileBrowser, MetaFileBrowser>();
+        services.AddSingleton(provider => FileVerifier.Create(
+            new ReplicaFsClientOptions
+            {
+                MetaUrl = options.MetaUrl,
+                ClusterToken = options.ClusterToken,
+                // Repairs are reported to the metadata server under this name (the event log's source).
+                ClientName = $"dashboard:{Environment.MachineName}/{Environment.ProcessId}",
+            },
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<IFileRepair, ClientFileRepair>();
         services.AddSingleton<IEventArchive, MetaEventArchive>();
         services.AddScoped<ActionRunner>();
         return services;

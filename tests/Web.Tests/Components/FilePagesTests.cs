@@ -131,6 +131,7 @@ public sealed class FilePagesTests : DashboardTestContext
         Assert.Equal([$"corrupt data-2 chunk {0xa2} v7"], Actions.Calls);
         Assert.Contains("CORRUPT on disk", page.Find("[data-testid=chunk][data-index='1'] [data-testid=replica][data-server=data-2]").TextContent, StringComparison.Ordinal);
         Assert.Contains(Snackbars, s => s.Severity == Severity.Success && s.Message.Contains("reads as corrupt", StringComparison.Ordinal));
+        Assert.Contains("found 1 replica(s) bad on disk", page.Find("[data-testid=found-on-disk]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]
