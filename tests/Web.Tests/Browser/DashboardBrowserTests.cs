@@ -139,6 +139,26 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact(Timeout = 600_000)]
+    public async Task Names_with_spaces_and_percent_signs_open_from_the_directory_listing_and_the_breadcrumbs()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await WriteFileAsync("/odd names", "100%41 sure #1.bin", chunks: 1, seed: 5, cancellationToken);
+        var page = await OpenAsync("/files");
+
+        await page.Locator("[data-testid=entry][data-name='odd names'] a").ClickAsync();
+        var file = page.Locator("[data-testid=entry][data-name='100%41 sure #1.bin']");
+        await Expect(file).ToBeVisibleAsync();
+        await file.Locator("a").ClickAsync();
+
+        await Expect(page.Locator("[data-testid=attributes]")).ToContainTextAsync("/odd names/100%41 sure #1.bin");
+        await Expect(page.Locator("[data-testid=chunk]")).ToHaveCountAsync(1);
+        Assert.EndsWith("/files/odd%20names/100%2541%20sure%20%231.bin", page.Url, StringComparison.Ordinal);
+
+        await page.Locator("[data-testid=breadcrumbs]").GetByText("odd names").ClickAsync();
+        await Expect(page.Locator("[data-testid=entry][data-name='100%41 sure #1.bin']")).ToBeVisibleAsync();
+    }
+
+    [Fact(Timeout = 600_000)]
     public async Task The_admin_token_appears_in_no_page_and_no_websocket_frame()
     {
         var cancellationToken = TestContext.Current.CancellationToken;

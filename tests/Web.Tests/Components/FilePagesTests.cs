@@ -70,6 +70,21 @@ public sealed class FilePagesTests : DashboardTestContext
     }
 
     [Fact]
+    public void A_slow_lookup_of_the_previous_path_does_not_overwrite_the_current_one()
+    {
+        Browser.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RenderProviders();
+        var page = Render<FileBrowser>(p => p.Add(c => c.Route, "docs"));
+
+        // The user moves on before /docs was resolved; both lookups finish afterwards.
+        page.Render(p => p.Add(c => c.Route, "empty"));
+        Browser.Gate.SetResult();
+
+        page.WaitForAssertion(() => Assert.Contains("This directory is empty.", page.Find("[data-state=empty]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=entry]"));
+    }
+
+    [Fact]
     public void An_empty_directory_says_so()
     {
         RenderProviders();

@@ -11,7 +11,10 @@ public static class FileLinks
         return "/files/" + string.Join('/', parts);
     }
 
-    /// <summary>The absolute path of a page's route parameter (<c>null</c> or empty is the root).</summary>
+    /// <summary>
+    /// The absolute path of a page's route parameter (<c>null</c> or empty is the root). The router has already
+    /// decoded it: decoding again would turn a name like <c>a%41</c> into <c>aA</c>.
+    /// </summary>
     public static string PathOf(string? route)
     {
         if (string.IsNullOrEmpty(route))
@@ -19,7 +22,7 @@ public static class FileLinks
             return "/";
         }
 
-        return "/" + string.Join('/', route.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString));
+        return "/" + string.Join('/', route.Split('/', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>The path of <paramref name="name"/> inside directory <paramref name="directory"/>.</summary>
