@@ -37,7 +37,13 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output) : IAsyncLife
         _playwright?.Dispose();
         if (_cluster is not null)
         {
-            output.WriteLine(_cluster.Log("web"));
+            // Every process's log (the test output is shown when a test fails): a server that exits says why there.
+            foreach (var name in _cluster.LogNames())
+            {
+                output.WriteLine($"----- {name}.log -----");
+                output.WriteLine(_cluster.Log(name));
+            }
+
             await _cluster.DisposeAsync();
         }
     }

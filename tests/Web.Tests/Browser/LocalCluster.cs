@@ -99,6 +99,15 @@ public sealed class LocalCluster : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The names of the processes that have a log (web, meta, data-N, …).</summary>
+    public IReadOnlyList<string> LogNames()
+    {
+        var folder = Path.Combine(StateDirectory, "logs");
+        return Directory.Exists(folder)
+            ? [.. Directory.GetFiles(folder, "*.log").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal)]
+            : [];
+    }
+
     /// <summary>The end of a process's log, for failure messages.</summary>
     public string Log(string name)
     {
