@@ -85,13 +85,13 @@ public sealed class ServerFailureTests
         // Every chunk of the failed batch is reported: who acknowledged, who did not and why.
         var failures = await ClusterClient.EventsAsync(cluster, EventKinds.WriteQuorumFailed);
         Assert.Equal(3, failures.Count);
-        var down = new[] { await cluster.ServerIdAsync(0, ct), await cluster.ServerIdAsync(3, ct) };
+        var down = new[] { cluster.DataServers[0].Name, cluster.DataServers[3].Name };
         Assert.All(failures, f =>
         {
             Assert.Equal(EventSeverity.Error, f.Severity);
             Assert.Contains("2 of 4 replica(s) acknowledged", f.Message, StringComparison.Ordinal);
             Assert.Contains("Qw=3", f.Message, StringComparison.Ordinal);
-            Assert.All(down, id => Assert.Contains($"data-{id}: unreachable", f.Message, StringComparison.Ordinal));
+            Assert.All(down, name => Assert.Contains($"{name}: unreachable", f.Message, StringComparison.Ordinal));
         });
 
         await cluster.StartDataServerAsync(0, cancellationToken: ct);
