@@ -32,6 +32,7 @@ public static partial class ReplicaFsMount
             FileSystemName = "replicafs",
             Subtype = "replicafs",
             Debug = settings.Debug,
+            RequireEmptyMountPoint = true,
         };
 
         // Local problems first (fuse3 missing, no such directory): they need no cluster to be diagnosed.
@@ -62,7 +63,7 @@ public static partial class ReplicaFsMount
         }
         catch (ArgumentException e)
         {
-            await error.WriteLineAsync($"Cannot mount with these quorums: {e.Message}");
+            await error.WriteLineAsync($"Cannot mount with these quorums: {WithoutParameterName(e)}");
             return UsageError;
         }
         catch (Exception e) when (e is PosixException or HttpRequestException or TimeoutException)
@@ -125,6 +126,10 @@ public static partial class ReplicaFsMount
             }
         }
     }
+
+    /// <summary>The message of an <see cref="ArgumentException"/> without the " (Parameter 'x')" meant for developers.</summary>
+    private static string WithoutParameterName(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
 
     private static string Describe(IReadOnlyList<DataServerInfo> servers) =>
         servers.Count == 0 ? "none" : string.Join(", ", servers.Select(s => $"{s.Name} {s.Url} ({s.State.ToString().ToLowerInvariant()})"));

@@ -4,7 +4,7 @@ namespace ReplicaFs.Fuse.Tests.Support;
 
 /// <summary>
 /// One real cluster (meta + 3 data servers, 3 replicas, 1 MiB chunks) with ReplicaFs mounted on it (Qr 2, Qw 2), shared
-/// by the tests of the <see cref="ReplicaClusterCollection"/>. Each test works in its own directory of the mount.
+/// by the tests of the <see cref="ReplicaClusterTests"/> collection. Each test works in its own directory of the mount.
 /// Tests that break servers start clusters of their own.
 /// </summary>
 public sealed class ReplicaClusterFixture : IAsyncLifetime
@@ -39,5 +39,9 @@ public sealed class ReplicaClusterFixture : IAsyncLifetime
 }
 
 /// <summary>Tests sharing the <see cref="ReplicaClusterFixture"/>; they run one after another.</summary>
-[CollectionDefinition(nameof(ReplicaClusterCollection))]
-public sealed class ReplicaClusterCollection : ICollectionFixture<ReplicaClusterFixture>;
+[CollectionDefinition(Name)]
+public sealed class ReplicaClusterTests : ICollectionFixture<ReplicaClusterFixture>
+{
+    /// <summary>The collection's name, for <c>[Collection(ReplicaClusterTests.Name)]</c>.</summary>
+    public const string Name = "replica cluster";
+}
