@@ -34,7 +34,7 @@ internal static class OtherUser
         elsif ($op eq 'touch') { $ok = utime(undef, undef, $a[0]); }
         elsif ($op eq 'settime') { $ok = utime($a[1], $a[1], $a[0]); }
         elsif ($op eq 'truncate') { $ok = truncate($a[0], $a[1]); }
-        elsif ($op eq 'stat') { $ok = defined(stat($a[0])); }
+        elsif ($op eq 'stat') { $ok = stat($a[0]); }
         else { die "unknown operation $op"; }
         print $ok ? 0 : $!+0;
         """;
