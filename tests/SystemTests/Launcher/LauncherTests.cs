@@ -21,7 +21,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         try
         {
             // up: one line per part.
-            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
             Assert.True(up.ExitCode == 0, up.ToString());
             var cluster = DetachedCluster.Parse(up.Stdout);
             Assert.Equal(2, cluster.DataServers.Count);
@@ -66,7 +66,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             }
 
             // A second cluster on the same state directory is refused, and the first keeps running.
-            var second = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            var second = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
             Assert.True(second.ExitCode != 0, second.ToString());
             Assert.Contains("already running", second.Stderr, StringComparison.Ordinal);
             Assert.Empty(second.Stdout);
@@ -90,7 +90,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("Nothing is running", downAgain.Stderr, StringComparison.Ordinal);
 
             // up again reuses the state directory: same ports (data servers are known to meta by URL), same token.
-            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir], cancellationToken);
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--no-mount"], cancellationToken);
             Assert.True(again.ExitCode == 0, again.ToString());
             Assert.Contains("Reusing the cluster", again.Stderr, StringComparison.Ordinal);
             var reused = DetachedCluster.Parse(again.Stdout);
@@ -121,7 +121,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var cancellationToken = TestContext.Current.CancellationToken;
         try
         {
-            using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1"]);
+            using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"]);
             var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
             var banner = new List<string>();
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -181,7 +181,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var cancellationToken = TestContext.Current.CancellationToken;
         try
         {
-            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
             Assert.True(up.ExitCode == 0, up.ToString());
             var cluster = DetachedCluster.Parse(up.Stdout);
             var before = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
@@ -235,7 +235,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         try
         {
             // SIGTERM to the supervisor itself: it stops data servers then meta, and removes the run record.
-            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "1"], cancellationToken);
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"], cancellationToken);
             Assert.True(up.ExitCode == 0, up.ToString());
             var processes = RecordedProcess.Read(_stateDir);
             var web = processes.Single(p => p.Name == "web");
@@ -248,7 +248,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("Nothing is running", nothing.Stderr, StringComparison.Ordinal);
 
             // SIGKILL to the supervisor: its children keep running, and down stops them from the run record.
-            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir], cancellationToken);
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--no-mount"], cancellationToken);
             Assert.True(again.ExitCode == 0, again.ToString());
             var second = RecordedProcess.Read(_stateDir);
             var supervisor = second.Single(p => p.Name == "web");
@@ -325,7 +325,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var unknown = await Launcher(["frobnicate"], cancellationToken);
 
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "up", "down", "kill", "restore", "test", "meta", "data", "help" })
+        foreach (var command in new[] { "up", "down", "kill", "restore", "test", "meta", "data", "mount", "help" })
         {
             Assert.Matches($"(?m)^  {command} ", help.Stdout);
         }

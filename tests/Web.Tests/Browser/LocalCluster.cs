@@ -33,7 +33,7 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "replicafs-browser-tests", Guid.NewGuid().ToString("N")[..12]);
         var (exitCode, stdout, stderr) = await RunLauncherAsync(
-            ["up", "--detach", "--state-dir", directory, "--data-servers", $"{dataServers}", "--replicas", $"{replicas}", "--chunk-size", "256K"],
+            ["up", "--detach", "--state-dir", directory, "--data-servers", $"{dataServers}", "--replicas", $"{replicas}", "--chunk-size", "256K", "--no-mount"],
             TimeSpan.FromSeconds(240),
             cancellationToken);
         if (exitCode != 0)
