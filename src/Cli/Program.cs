@@ -1,0 +1,3 @@
+using ReplicaFs.Cli;
+
+return await CliApplication.RunAsync(args, CliContext.FromProcess());
