@@ -26,23 +26,28 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             var cluster = DetachedCluster.Parse(up.Stdout);
             Assert.Equal(2, cluster.DataServers.Count);
             Assert.Equal(_stateDir, cluster.StateDirectory);
-            Assert.Equal(3, cluster.Servers.Select(s => s.Port).Distinct().Count());
-            Assert.All(cluster.Servers, s => Assert.Equal("127.0.0.1", s.Host));
+            Assert.Equal(4, cluster.Servers.Append(cluster.Web).Select(s => s.Port).Distinct().Count());
+            Assert.All(cluster.Servers.Append(cluster.Web), s => Assert.Equal("127.0.0.1", s.Host));
             foreach (var server in cluster.Servers)
             {
                 await AssertAnswersAsync(server, "/healthz", "Healthy", cancellationToken);
                 await AssertAnswersAsync(server, "/swagger/index.html", "swagger-ui", cancellationToken);
             }
 
+            // The dashboard answers, and its page loads its own assets.
+            await AssertAnswersAsync(cluster.Web, "/healthz", "Healthy", cancellationToken);
+            await AssertAnswersAsync(cluster.Web, "/", "blazor.web", cancellationToken);
+            await AssertAnswersAsync(cluster.Web, "/_framework/blazor.web.js", "Blazor", cancellationToken);
+
             await AssertRegisteredAsync(cluster, up.Stderr, cancellationToken);
 
-            // The run record names every server by pid, and they run.
+            // The run record names the supervisor (web) and every server it started, by pid, and they run.
             var processes = RecordedProcess.Read(_stateDir);
-            Assert.Equal(["meta", "data-1", "data-2"], processes.Select(p => p.Name));
-            Assert.Equal(cluster.Servers, processes.Select(p => p.Url));
+            Assert.Equal(["web", "meta", "data-1", "data-2"], processes.Select(p => p.Name));
+            Assert.Equal(cluster.Servers.Prepend(cluster.Web), processes.Select(p => p.Url));
             Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} (pid {p.Pid}) is not running"));
 
-            // The admin token is made once, private, and reaches the servers through the environment, not the command line.
+            // The admin token is made once, private, and reaches every process through the environment, not the command line.
             var tokenFile = Path.Combine(_stateDir, "admin-token");
             var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
             Assert.Matches("^[0-9a-f]{64}$", token);
@@ -51,7 +56,11 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             {
                 var commandLine = await File.ReadAllTextAsync($"/proc/{process.Pid}/cmdline", cancellationToken);
                 Assert.DoesNotContain(token, commandLine, StringComparison.Ordinal);
-                Assert.Contains("--enable-faults", commandLine, StringComparison.Ordinal);
+                if (process.Name != "web")
+                {
+                    Assert.Contains("--enable-faults", commandLine, StringComparison.Ordinal);
+                }
+
                 var environment = await File.ReadAllTextAsync($"/proc/{process.Pid}/environ", cancellationToken);
                 Assert.Contains($"REPLICAFS_ADMIN_TOKEN={token}\0", environment, StringComparison.Ordinal);
             }
@@ -63,7 +72,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.Empty(second.Stdout);
             Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} stopped after the refused second up"));
 
-            // down stops exactly those processes, closes their ports and removes the run record.
+            // down stops exactly those processes (through the supervisor), closes their ports and removes the run record.
             var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
             Assert.True(down.ExitCode == 0, down.ToString());
             foreach (var process in processes)
@@ -86,6 +95,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("Reusing the cluster", again.Stderr, StringComparison.Ordinal);
             var reused = DetachedCluster.Parse(again.Stdout);
             Assert.Equal(cluster.Servers, reused.Servers);
+            Assert.Equal(cluster.Web, reused.Web);
             Assert.Equal(token, (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim());
             foreach (var server in reused.Servers)
             {
@@ -130,10 +140,13 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             var text = string.Join('\n', banner);
             Assert.True(banner.Count > 0 && banner[^1].StartsWith("Press Ctrl+C", StringComparison.Ordinal), text + await ReadIfExitedAsync(launcher, stderr));
             var processes = RecordedProcess.Read(_stateDir);
-            Assert.Equal(["meta", "data-1"], processes.Select(p => p.Name));
+            Assert.Equal(["web", "meta", "data-1"], processes.Select(p => p.Name));
             foreach (var process in processes)
             {
-                Assert.Contains($"{process.Url.ToString().TrimEnd('/')}/swagger", text, StringComparison.Ordinal);
+                var url = process.Url.ToString().TrimEnd('/');
+                Assert.Contains(banner, line => line.StartsWith($"  {process.Name} ", StringComparison.Ordinal)
+                    && line.Contains(url, StringComparison.Ordinal)
+                    && line.Contains(process.Name == "web" ? "dashboard" : $"{url}/swagger", StringComparison.Ordinal));
                 await AssertAnswersAsync(process.Url, "/healthz", "Healthy", cancellationToken);
             }
 
@@ -155,6 +168,102 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             }
 
             Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the run record is still there");
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Kill_and_restore_go_through_the_supervisor_by_name_or_url()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var cluster = DetachedCluster.Parse(up.Stdout);
+            var before = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
+
+            var kill = await Launcher(["kill", "data-2", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(kill.ExitCode == 0, kill.ToString());
+            Assert.Contains($"Killed data-2 (pid {before.Pid}) with SIGKILL", kill.Stdout, StringComparison.Ordinal);
+            Assert.False(before.IsRunning, "data-2 still runs after kill");
+            await AssertClosedAsync(cluster.DataServers[1], cancellationToken);
+
+            var again = await Launcher(["kill", "data-2", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(1, again.ExitCode);
+            Assert.Contains("HTTP 409", again.Stderr, StringComparison.Ordinal);
+            Assert.Contains("data-2 is not running", again.Stderr, StringComparison.Ordinal);
+
+            var meta = await Launcher(["kill", "meta", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(1, meta.ExitCode);
+            Assert.Contains("Only data servers can be killed and restored", meta.Stderr, StringComparison.Ordinal);
+            var unknown = await Launcher(["restore", "http://127.0.0.1:1", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(1, unknown.ExitCode);
+            Assert.Contains("is named or reachable at 'http://127.0.0.1:1'", unknown.Stderr, StringComparison.Ordinal);
+
+            // Restore by URL: the same port, a new process, recorded so that down stops it.
+            var restore = await Launcher(["restore", cluster.DataServers[1].ToString(), "--state-dir", _stateDir], cancellationToken);
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            Assert.Contains("with an empty data directory", restore.Stdout, StringComparison.Ordinal);
+            var after = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
+            Assert.NotEqual(before.Pid, after.Pid);
+            Assert.True(after.IsRunning);
+            await AssertAnswersAsync(cluster.DataServers[1], "/healthz", "Healthy", cancellationToken);
+
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Contains($"stopped data-2 (pid {after.Pid})", down.Stderr, StringComparison.Ordinal);
+            Assert.False(after.IsRunning);
+
+            var none = await Launcher(["kill", "data-1", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(1, none.ExitCode);
+            Assert.Contains("no local cluster is running", none.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task The_supervisor_stops_the_cluster_on_SIGTERM_and_down_falls_back_to_the_run_record_when_it_is_gone()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            // SIGTERM to the supervisor itself: it stops data servers then meta, and removes the run record.
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "1"], cancellationToken);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var processes = RecordedProcess.Read(_stateDir);
+            var web = processes.Single(p => p.Name == "web");
+            await SignalAsync(web.Pid, "TERM", cancellationToken);
+            await WaitUntilAsync(() => processes.All(p => !p.IsRunning), TimeSpan.FromSeconds(60), "every process to stop after SIGTERM to the supervisor", cancellationToken);
+            Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the supervisor left the run record behind");
+            var webLog = await File.ReadAllTextAsync(Path.Combine(_stateDir, "logs", "web.log"), cancellationToken);
+            Assert.Contains("Stopped the cluster.", webLog, StringComparison.Ordinal);
+            var nothing = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.Contains("Nothing is running", nothing.Stderr, StringComparison.Ordinal);
+
+            // SIGKILL to the supervisor: its children keep running, and down stops them from the run record.
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            var second = RecordedProcess.Read(_stateDir);
+            var supervisor = second.Single(p => p.Name == "web");
+            await SignalAsync(supervisor.Pid, "KILL", cancellationToken);
+            await WaitUntilAsync(() => !supervisor.IsRunning, TimeSpan.FromSeconds(10), "the supervisor to die", cancellationToken);
+            Assert.All(second.Where(p => p.Name != "web"), p => Assert.True(p.IsRunning, $"{p.Name} died with the supervisor"));
+
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Contains($"web (pid {supervisor.Pid}) was not running", down.Stderr, StringComparison.Ordinal);
+            foreach (var process in second.Where(p => p.Name != "web"))
+            {
+                Assert.Contains($"stopped {process.Name} (pid {process.Pid})", down.Stderr, StringComparison.Ordinal);
+                Assert.False(process.IsRunning, $"{process.Name} still runs after down");
+            }
         }
         finally
         {
@@ -216,7 +325,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var unknown = await Launcher(["frobnicate"], cancellationToken);
 
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "up", "down", "test", "meta", "data", "help" })
+        foreach (var command in new[] { "up", "down", "kill", "restore", "test", "meta", "data", "help" })
         {
             Assert.Matches($"(?m)^  {command} ", help.Stdout);
         }
@@ -277,6 +386,20 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync(cancellationToken);
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     private static async Task<string> ReadIfExitedAsync(Process launcher, Task<string> stderr) =>
