@@ -22,7 +22,9 @@ internal static class CliApplication
         root.Subcommands.Add(RestoreCommand.Create(global, context));
         root.Subcommands.Add(CorruptCommand.Create(global, context));
         root.Subcommands.Add(ScrubCommand.Create(global, context));
+        root.Subcommands.Add(RepairCommand.Create(global, context));
         root.Subcommands.Add(EventsCommand.Create(global, context));
+        root.Subcommands.Add(FsckCommand.Create(global, context));
         return root;
     }
 

@@ -62,8 +62,15 @@ internal sealed class GlobalOptions
         root.Options.Add(ClusterToken);
     }
 
-    /// <summary>Finds the cluster the command is about.</summary>
-    public ClusterTarget Locate(ParseResult parse, CliContext context)
+    /// <summary>How long a local cluster that the run record does not show running gets to answer before it counts as stopped.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Finds the cluster the command is about. A cluster taken from the state directory whose run record shows no
+    /// live metadata server is asked once (it may have been started by hand); when it does not answer, the command
+    /// fails with a message saying that no local cluster runs there.
+    /// </summary>
+    public async Task<ClusterTarget> LocateAsync(ParseResult parse, CliContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(context);
@@ -81,6 +88,12 @@ internal sealed class GlobalOptions
             }
 
             meta = state.MetaUrl ?? throw CliException.BadInput($"{Path.Combine(statePath, "cluster.conf")} records no metadata server port.");
+            if (!state.IsRunning && !await AnswersAsync(meta, cancellationToken))
+            {
+                throw CliException.Failed(
+                    $"No local cluster is running from {state.Path}: its run record shows no live metadata server and nothing answers at {Output.Display.Url(meta)}. " +
+                    $"Start it with './replicafs up --state-dir {state.Path}', or name another cluster with --meta URL.");
+            }
         }
         else if (state is not null && Blank(stateOption) is null && !SameServer(state.MetaUrl, meta))
         {
@@ -92,6 +105,24 @@ internal sealed class GlobalOptions
         var adminToken = Blank(parse.GetValue(AdminToken)) ?? Blank(context.Environment(AdminTokenVariable)) ?? state?.AdminToken;
         var clusterToken = Blank(parse.GetValue(ClusterToken)) ?? Blank(context.Environment(ClusterTokenVariable));
         return new ClusterTarget(meta, adminToken, clusterToken, state, supervisor);
+    }
+
+    private static async Task<bool> AnswersAsync(Uri meta, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = ProbeTimeout };
+        try
+        {
+            using var response = await http.GetAsync(new Uri(meta, "/healthz"), cancellationToken);
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 
     private static Uri? LiveSupervisor(StateDirectory state) =>

@@ -35,6 +35,9 @@ internal sealed class StateDirectory
         }
     }
 
+    /// <summary>Whether the run record shows a live metadata server (started by <c>./replicafs up</c> on this boot).</summary>
+    public bool IsRunning => RunRecord.Read(Path)?.Find("meta") is { IsAlive: true };
+
     /// <summary>The admin token, or null when the file is missing or empty.</summary>
     public string? AdminToken
     {

@@ -58,7 +58,7 @@ internal static class CorruptCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             target.RequireAdminToken("corrupt");
             await using var connection = ClusterConnection.Open(target);
             var file = ClusterPaths.Normalize(parse.GetRequiredValue(path));

@@ -57,7 +57,7 @@ internal static class EventsCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             await using var connection = ClusterConnection.Open(target);
             var reader = new EventReader(connection.Meta);
             var prefix = string.IsNullOrWhiteSpace(parse.GetValue(kind)) ? null : parse.GetValue(kind)!.Trim();

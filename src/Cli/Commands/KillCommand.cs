@@ -29,7 +29,7 @@ internal static class KillCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             await using var connection = ClusterConnection.Open(target);
             var servers = await connection.Meta.GetServersAsync(cancellationToken);
             var victim = ServerResolver.Resolve(servers, parse.GetRequiredValue(server));
@@ -45,6 +45,13 @@ internal static class KillCommand
             }
             else
             {
+                if (victim.State is ServerState.Crashed or ServerState.Down)
+                {
+                    throw CliException.BadInput(
+                        $"{who} is already {victim.State} at the metadata server: there is nothing to kill. Bring it back with: ./replicafs restore {victim.Name}");
+                }
+
+                target.RequireAdminToken("kill");
                 await ServerCalls.RunAsync(
                     who,
                     "crash",

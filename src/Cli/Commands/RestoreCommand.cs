@@ -28,7 +28,7 @@ internal static class RestoreCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             await using var connection = ClusterConnection.Open(target);
             var servers = await connection.Meta.GetServersAsync(cancellationToken);
             var chosen = ServerResolver.Resolve(servers, parse.GetRequiredValue(server));
@@ -45,6 +45,13 @@ internal static class RestoreCommand
             }
             else
             {
+                if (chosen.State == ServerState.Down)
+                {
+                    throw CliException.BadInput(
+                        $"{who} is Down: its process does not answer, so its fault endpoint cannot restore it, and no supervisor of a local cluster runs it. " +
+                        "Start the server again (with an empty --data-dir it rebuilds everything from its peers).");
+                }
+
                 await ServerCalls.RunAsync(
                     who,
                     "restore",

@@ -35,7 +35,7 @@ internal static class ScrubCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             target.RequireAdminToken("scrub");
             await using var connection = ClusterConnection.Open(target);
             var all = Display.InNameOrder(await connection.Meta.GetServersAsync(cancellationToken));

@@ -35,7 +35,7 @@ internal static class StatusCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = global.Locate(parse, context);
+            var target = await global.LocateAsync(parse, context, cancellationToken);
             await using var connection = ClusterConnection.Open(target);
             var asJson = parse.GetValue(json);
             if (!parse.GetValue(watch))
