@@ -11,11 +11,17 @@ namespace ReplicaFs.Cli;
 /// </summary>
 internal static class CliApplication
 {
-    /// <summary>Builds the command tree for <paramref name="context"/>.</summary>
-    public static RootCommand Create(CliContext context)
+    /// <summary>
+    /// Builds the command tree for <paramref name="context"/>. The root is named <c>replicafs</c> (not after the
+    /// assembly, as a RootCommand would be) so that help shows the commands as the launcher runs them.
+    /// </summary>
+    public static Command Create(CliContext context)
     {
         var global = new GlobalOptions();
-        var root = new RootCommand("ReplicaFs operator commands. They talk to the cluster's REST APIs; the cluster is the one of the state directory unless --meta names another.");
+        var root = new Command("replicafs", "ReplicaFs operator commands. They talk to the cluster's REST APIs; the cluster is the one of the state directory unless --meta names another.")
+        {
+            new System.CommandLine.Help.HelpOption(),
+        };
         global.AddTo(root);
         root.Subcommands.Add(StatusCommand.Create(global, context));
         root.Subcommands.Add(KillCommand.Create(global, context));

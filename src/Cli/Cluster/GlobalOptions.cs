@@ -54,7 +54,7 @@ internal sealed class GlobalOptions
     };
 
     /// <summary>Adds the options to <paramref name="root"/> (and through it to every command).</summary>
-    public void AddTo(RootCommand root)
+    public void AddTo(Command root)
     {
         root.Options.Add(Meta);
         root.Options.Add(StateDir);
