@@ -24,6 +24,10 @@ public sealed class ServerFailureTests
         await client.WriteAsync(file.Ino, 0, before, ct);
         var downId = await cluster.ServerIdAsync(2, ct);
 
+        // On a loaded machine data-3 may already have missed the first write (quorum reached before its answer):
+        // a replica that is stale already is not reported stale a second time.
+        var alreadyStale = (await cluster.MetaApi.GetChunksAsync(file.Ino, cancellationToken: ct)).Chunks
+            .Count(c => c.Replicas.Single(r => r.ServerId == downId).State == ReplicaState.Stale);
         var lastEvent = (await ClusterClient.EventsAsync(cluster)).Max(e => e.Id);
         await cluster.KillDataServerAsync(2);
         var after = ClusterClient.Bytes((ChunkSize * 3) + 5000, 2);
@@ -33,7 +37,7 @@ public sealed class ServerFailureTests
         Assert.Equal(4, map.Chunks.Count);
         Assert.All(map.Chunks, c => Assert.Equal(ReplicaState.Stale, c.Replicas.Single(r => r.ServerId == downId).State));
         var staleEvents = await ClusterClient.EventsAsync(cluster, EventKinds.ReplicaStale);
-        Assert.Equal(4, staleEvents.Count(e => e.ServerId == downId && e.Id > lastEvent));
+        Assert.Equal(4 - alreadyStale, staleEvents.Count(e => e.ServerId == downId && e.Id > lastEvent));
 
         // Readable while it is down (3 agreeing replicas remain).
         var read = new byte[after.Length];
@@ -85,13 +89,13 @@ public sealed class ServerFailureTests
         // Every chunk of the failed batch is reported: who acknowledged, who did not and why.
         var failures = await ClusterClient.EventsAsync(cluster, EventKinds.WriteQuorumFailed);
         Assert.Equal(3, failures.Count);
-        var down = new[] { await cluster.ServerIdAsync(0, ct), await cluster.ServerIdAsync(3, ct) };
+        var down = new[] { cluster.DataServers[0].Name, cluster.DataServers[3].Name };
         Assert.All(failures, f =>
         {
             Assert.Equal(EventSeverity.Error, f.Severity);
             Assert.Contains("2 of 4 replica(s) acknowledged", f.Message, StringComparison.Ordinal);
             Assert.Contains("Qw=3", f.Message, StringComparison.Ordinal);
-            Assert.All(down, id => Assert.Contains($"data-{id}: unreachable", f.Message, StringComparison.Ordinal));
+            Assert.All(down, name => Assert.Contains($"{name}: unreachable", f.Message, StringComparison.Ordinal));
         });
 
         await cluster.StartDataServerAsync(0, cancellationToken: ct);
