@@ -31,6 +31,7 @@ internal static class CliApplication
         root.Subcommands.Add(RepairCommand.Create(global, context));
         root.Subcommands.Add(EventsCommand.Create(global, context));
         root.Subcommands.Add(FsckCommand.Create(global, context));
+        root.Subcommands.Add(DemoCommand.Create(global, context));
         return root;
     }
 
@@ -73,6 +74,19 @@ internal static class CliApplication
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return await FailAsync(context, "interrupted", ExitCodes.Interrupted);
+        }
+        catch (Refit.ApiException ex)
+        {
+            // A server's error answer that no command turned into its own message.
+            return await FailAsync(context, $"{ex.RequestMessage?.RequestUri} answered HTTP {(int)ex.StatusCode}: {Servers.ServerCalls.ProblemDetail(ex.Content)}", ExitCodes.Failed);
+        }
+        catch (HttpRequestException ex)
+        {
+            return await FailAsync(context, $"a server does not answer: {ex.Message}", ExitCodes.Failed);
+        }
+        catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
+        {
+            return await FailAsync(context, $"a server did not answer in time: {ex.InnerException.Message}", ExitCodes.Failed);
         }
     }
 

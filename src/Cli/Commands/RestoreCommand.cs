@@ -74,7 +74,8 @@ internal static class RestoreCommand
                 $"{chosen.Name} to be Up again",
                 progress,
                 cancellationToken);
-            await context.Out.WriteLineAsync(Summary(up, started));
+            var rebuild = await FinishedRebuildAsync(connection, up, cancellationToken);
+            await context.Out.WriteLineAsync(Summary(up.Name, rebuild, started));
             return ExitCodes.Ok;
         });
         return command;
@@ -125,19 +126,50 @@ internal static class RestoreCommand
         return (false, $"{s.Name} is {s.State}: waiting for its rebuild to report progress.");
     }
 
-    private static string Summary(DataServerInfo up, DateTimeOffset started)
+    /// <summary>
+    /// The server's own figures of its rebuild: meta hears them with the heartbeats and may list the server Up while
+    /// the last copies are still being counted, so the server is asked (for a few seconds) until its pass is over.
+    /// </summary>
+    private static async Task<RebuildProgress?> FinishedRebuildAsync(ClusterConnection connection, DataServerInfo up, CancellationToken cancellationToken)
+    {
+        var last = up.Activity?.Rebuild;
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                var status = await connection.Data(up.Url).GetStatusAsync(cancellationToken);
+                last = status.Activity?.Rebuild ?? last;
+                if (last is not { Active: true })
+                {
+                    return last;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // The figures from meta will do.
+                return last;
+            }
+
+            await Task.Delay(ServerStateWaiter.PollInterval, cancellationToken);
+        }
+
+        return last;
+    }
+
+    private static string Summary(string name, RebuildProgress? rebuild, DateTimeOffset started)
     {
         var took = Units.Duration(DateTimeOffset.UtcNow - started);
-        if (up.Activity?.Rebuild is { } rebuild && rebuild.StartedAt >= started.AddSeconds(-5))
+        if (rebuild is not null && rebuild.StartedAt >= started.AddSeconds(-5))
         {
             var failed = rebuild.Failed > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"; {rebuild.Failed} could not be copied (see ./replicafs events --kind rebuild.).")
                 : ".";
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"{up.Name} is Up again after {took}: rebuilt {rebuild.ChunksDone} replicas ({Units.Bytes(rebuild.BytesDone)}) from its peers, each verified against its committed checksum{failed}");
+                $"{name} is Up again after {took}: rebuilt {rebuild.ChunksDone} replicas ({Units.Bytes(rebuild.BytesDone)}) from its peers, each verified against its committed checksum{failed}");
         }
 
-        return $"{up.Name} is Up again after {took}: it had nothing to rebuild.";
+        return $"{name} is Up again after {took}: it had nothing to rebuild.";
     }
 }

@@ -220,7 +220,7 @@ internal static class ScrubCommand
             ? $"Every chunk version on {string.Join(", ", passes.Select(p => p.Server.Name))} hashes to its recorded checksum."
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"{corrupt} corrupt chunk version(s) found. A corrupt replica of a committed chunk is reported to the metadata server and repaired by its server from a good replica: ./replicafs events --kind repair. shows it; ./replicafs fsck verifies every replica."));
+                $"{corrupt} corrupt chunk version(s) found. A corrupt replica of a committed chunk is reported to the metadata server and repaired by its server from a good replica (./replicafs events --kind repair. shows the repairs; ./replicafs fsck verifies every replica)."));
     }
 
     /// <summary>One server's scrub pass as it is followed.</summary>
