@@ -56,6 +56,9 @@ internal static class CliApplication
             Output = context.Out,
             Error = context.Error,
             EnableDefaultExceptionHandler = false,
+
+            // Signals are ProcessSignals' job: they cancel the token given here.
+            ProcessTerminationTimeout = null,
         };
         try
         {
@@ -71,10 +74,6 @@ internal static class CliApplication
             var transient = ex.Errno is Errno.EIO or Errno.EAGAIN or Errno.ETIMEDOUT;
             return await FailAsync(context, ex.Message, transient ? ExitCodes.Failed : ExitCodes.BadInput);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return await FailAsync(context, "interrupted", ExitCodes.Interrupted);
-        }
         catch (Refit.ApiException ex)
         {
             // A server's error answer that no command turned into its own message.
@@ -87,6 +86,10 @@ internal static class CliApplication
         catch (TaskCanceledException ex) when (ex.InnerException is TimeoutException)
         {
             return await FailAsync(context, $"a server did not answer in time: {ex.InnerException.Message}", ExitCodes.Failed);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return await FailAsync(context, "interrupted", ExitCodes.Interrupted);
         }
     }
 

@@ -1,3 +1,4 @@
 using ReplicaFs.Cli;
 
-return await CliApplication.RunAsync(args, CliContext.FromProcess());
+using var signals = new ProcessSignals();
+return await CliApplication.RunAsync(args, CliContext.FromProcess(), signals.Token);
