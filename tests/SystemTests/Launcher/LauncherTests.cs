@@ -192,22 +192,27 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.False(before.IsRunning, "data-2 still runs after kill");
             await AssertClosedAsync(cluster.DataServers[1], cancellationToken);
 
+            Assert.Contains("data-2 is Down at the metadata server", kill.Stdout, StringComparison.Ordinal);
+
+            // The operator CLI's exit codes (docs/cli.md): 4 = refused or bad input, nothing changed.
             var again = await Launcher(["kill", "data-2", "--state-dir", _stateDir], cancellationToken);
-            Assert.Equal(1, again.ExitCode);
+            Assert.Equal(4, again.ExitCode);
             Assert.Contains("HTTP 409", again.Stderr, StringComparison.Ordinal);
             Assert.Contains("data-2 is not running", again.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", again.Stderr, StringComparison.Ordinal);
 
             var meta = await Launcher(["kill", "meta", "--state-dir", _stateDir], cancellationToken);
-            Assert.Equal(1, meta.ExitCode);
-            Assert.Contains("Only data servers can be killed and restored", meta.Stderr, StringComparison.Ordinal);
+            Assert.Equal(4, meta.ExitCode);
+            Assert.Contains("No data server is named 'meta'", meta.Stderr, StringComparison.Ordinal);
             var unknown = await Launcher(["restore", "http://127.0.0.1:1", "--state-dir", _stateDir], cancellationToken);
-            Assert.Equal(1, unknown.ExitCode);
-            Assert.Contains("is named or reachable at 'http://127.0.0.1:1'", unknown.Stderr, StringComparison.Ordinal);
+            Assert.Equal(4, unknown.ExitCode);
+            Assert.Contains("No data server is named 'http://127.0.0.1:1' or listens at it", unknown.Stderr, StringComparison.Ordinal);
 
             // Restore by URL: the same port, a new process, recorded so that down stops it.
             var restore = await Launcher(["restore", cluster.DataServers[1].ToString(), "--state-dir", _stateDir], cancellationToken);
             Assert.True(restore.ExitCode == 0, restore.ToString());
             Assert.Contains("with an empty data directory", restore.Stdout, StringComparison.Ordinal);
+            Assert.Contains("data-2 is Up again", restore.Stdout, StringComparison.Ordinal);
             var after = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
             Assert.NotEqual(before.Pid, after.Pid);
             Assert.True(after.IsRunning);
@@ -219,8 +224,8 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.False(after.IsRunning);
 
             var none = await Launcher(["kill", "data-1", "--state-dir", _stateDir], cancellationToken);
-            Assert.Equal(1, none.ExitCode);
-            Assert.Contains("no local cluster is running", none.Stderr, StringComparison.Ordinal);
+            Assert.Equal(3, none.ExitCode);
+            Assert.Contains("No local cluster is running from", none.Stderr, StringComparison.Ordinal);
         }
         finally
         {
@@ -325,7 +330,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var unknown = await Launcher(["frobnicate"], cancellationToken);
 
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "up", "down", "kill", "restore", "test", "meta", "data", "mount", "help" })
+        foreach (var command in new[] { "up", "down", "status", "kill", "restore", "corrupt", "scrub", "repair", "events", "fsck", "test", "meta", "data", "mount", "demo", "help" })
         {
             Assert.Matches($"(?m)^  {command} ", help.Stdout);
         }
