@@ -176,6 +176,13 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
                 throw new SupervisorActionException(409, "Still running", $"{name} is running (pid {child.Pid}); kill it first.");
             }
 
+            // Checked before the data directory is emptied, so that a refused restore loses nothing.
+            var port = child.Spec.Url.Port;
+            if (!LoopbackPort.IsFree(port))
+            {
+                throw new SupervisorActionException(409, "Port in use", $"Port {port} of {name} is in use by another program, so {name} cannot listen on it again. Free the port, then restore {name}.");
+            }
+
             var dataDirectory = child.Spec.DataDirectory!;
             SupervisorLog.Restoring(_logger, name, dataDirectory, child.Spec.UrlText);
             try

@@ -81,6 +81,10 @@ public sealed class LocalCluster : IAsyncDisposable
         info.Environment["REPLICAFS_NO_BUILD"] = "1";
         info.Environment["REPLICAFS_CONFIGURATION"] = RepositoryPaths.Configuration;
         info.Environment["REPLICAFS_START_TIMEOUT"] = "120";
+
+        // Clear of the ports the launcher tests' clusters take (from 51234) when the test projects run side by side:
+        // a port freed by Kill must still be free for Restore.
+        info.Environment["REPLICAFS_FIRST_PORT"] = "53234";
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the launcher");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);

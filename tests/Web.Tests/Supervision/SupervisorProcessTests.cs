@@ -127,6 +127,19 @@ public sealed class SupervisorProcessTests(ITestOutputHelper output)
         using var running = await cluster.SendAsync(HttpMethod.Post, "/api/supervisor/processes/data-1/restore", cancellationToken);
         Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
 
+        // Another program took the killed server's port: restore refuses, says why, and keeps the data directory.
+        var dataDirectory = Path.Combine(cluster.StateDirectory, "data-2");
+        var kept = Directory.GetFileSystemEntries(dataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        using (var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, cluster.DataUrls[1].Port))
+        {
+            squatter.Start();
+            using var blocked = await cluster.SendAsync(HttpMethod.Post, "/api/supervisor/processes/data-2/restore", cancellationToken);
+            Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+            Assert.Contains($"Port {cluster.DataUrls[1].Port} of data-2 is in use by another program", await blocked.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
+            Assert.Equal(ProcessState.Killed, (await cluster.ProcessAsync("data-2", cancellationToken)).State);
+            Assert.Equal(kept, Directory.GetFileSystemEntries(dataDirectory, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+        }
+
         // Restore: the same port, an empty data directory (a new instance id), a new process in the run record.
         using var restore = await cluster.SendAsync(HttpMethod.Post, "/api/supervisor/processes/data-2/restore", cancellationToken);
         Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
