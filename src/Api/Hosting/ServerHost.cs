@@ -98,6 +98,7 @@ public static class ServerHost
             app.UseMiddleware<ClusterTokenMiddleware>(token);
         }
 
+        app.UseMiddleware<AdminTokenMiddleware>();
         app.UseMiddleware<QueryEncodingMiddleware>();
 
         app.UseSwagger();

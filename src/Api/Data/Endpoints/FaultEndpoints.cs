@@ -20,9 +20,7 @@ public static class FaultEndpoints
     /// <summary>Maps <c>/api/faults</c>, guarded by <paramref name="adminToken"/>.</summary>
     public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, string adminToken)
     {
-        var group = app.MapGroup("/api/faults")
-            .WithTags("Faults")
-            .AddEndpointFilter(new AdminTokenFilter(adminToken))
+        var group = AdminTokenFilter.GuardWith(app.MapGroup("/api/faults").WithTags("Faults"), adminToken)
             .AddEndpointFilter<PosixErrorFilter>();
 
         group.MapPost("/corrupt", Corrupt)
