@@ -352,6 +352,8 @@ internal sealed class JsonBodies(OpenApiDocument document, HostileTargets target
         values["CorruptRequest.version"] = versions;
         values["CorruptRequest.offset"] = ["-1", "-9223372036854775808"];
         values["CorruptRequest.count"] = ["0", "-1", "1048577", "2147483647"];
+        values["LatencyFault.delayMs"] = ["-1", "600001", "2147483647"];
+        values["CutOffFault.mode"] = ["99", "-1", "\"Sideways\""];
         values["RepairRequest.version"] = versions;
         values["RepairRequest.checksum"] = checksums;
         values["RepairRequest.sourceUrl"] =
