@@ -60,6 +60,15 @@ internal sealed class FileTreeModel
         _entries[(newDir, newName)] = node;
     }
 
+    /// <summary>Records the inode of file <paramref name="id"/> (learnt after the fact) in every entry naming it.</summary>
+    public void SetIno(int id, long ino)
+    {
+        foreach (var (key, node) in _entries.Where(e => e.Value.Id == id).ToList())
+        {
+            _entries[key] = node with { Ino = ino };
+        }
+    }
+
     public byte[] Content(int id) => _contents[id];
 
     public void Write(int id, long offset, byte[] data)

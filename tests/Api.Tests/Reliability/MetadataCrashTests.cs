@@ -3,7 +3,6 @@ using Refit;
 using ReplicaFs.Api.Tests.Meta;
 using ReplicaFs.Client;
 using ReplicaFs.Contracts.Api;
-using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Files;
 using ReplicaFs.Contracts.Posix;
 using ReplicaFs.Testing;
@@ -101,107 +100,8 @@ public sealed class MetadataCrashTests
                 $"round {round}: {workers.Sum(w => w.Acknowledged)} operations acknowledged before the kill ({string.Join(", ", workers.Select(w => w.InFlight ?? "none"))} in flight); {report}");
         }
 
-        await WaitForGarbageCollectionAsync(cluster);
-    }
-
-    /// <summary>Waits until every data server stores exactly the committed version of each replica meta lists as Ok on it.</summary>
-    private static async Task WaitForGarbageCollectionAsync(TestCluster cluster)
-    {
-        var ids = new Dictionary<string, int>();
-        for (var i = 0; i < cluster.DataServers.Count; i++)
-        {
-            ids[cluster.DataServers[i].UrlText] = await cluster.ServerIdAsync(i, Ct);
-        }
-
-        var admin = cluster.DataServers.Select(d => RestService.For<IDataAdminApi>(
-            new HttpClient { BaseAddress = d.Url, Timeout = TimeSpan.FromSeconds(30) },
-            new RefitSettings { AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(cluster.Options.AdminToken) })).ToList();
-        string difference = "not checked yet";
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline)
-        {
-            var expected = await CommittedByServerAsync(cluster);
-            var differences = new List<string>();
-            for (var i = 0; i < cluster.DataServers.Count; i++)
-            {
-                var stored = await StoredAsync(cluster.DataApi(i));
-                var wanted = expected.GetValueOrDefault(ids[cluster.DataServers[i].UrlText]) ?? [];
-                var extra = stored.Except(wanted).ToList();
-                var missing = wanted.Except(stored).ToList();
-                if (extra.Count + missing.Count > 0)
-                {
-                    differences.Add($"{cluster.DataServers[i].Name}: {extra.Count} versions not needed (e.g. {string.Join(", ", extra.Take(3))}), {missing.Count} missing (e.g. {string.Join(", ", missing.Take(3))})");
-                }
-            }
-
-            if (differences.Count == 0)
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine($"Garbage collected: the data servers hold exactly the {expected.Values.Sum(v => v.Count)} committed replicas.");
-                return;
-            }
-
-            difference = string.Join("; ", differences);
-            foreach (var api in admin)
-            {
-                await api.StartGarbageCollectionAsync(Ct);
-            }
-
-            await Task.Delay(1000, Ct);
-        }
-
-        Assert.Fail($"Garbage was not collected within 120 s: {difference}");
-    }
-
-    private static async Task<Dictionary<int, HashSet<(string Key, long Version)>>> CommittedByServerAsync(TestCluster cluster)
-    {
-        var result = new Dictionary<int, HashSet<(string, long)>>();
-        var pending = new Queue<long>([1]);
-        while (pending.Count > 0)
-        {
-            var directory = pending.Dequeue();
-            long? after = null;
-            do
-            {
-                var page = await cluster.MetaApi.ReadDirectoryAsync(directory, after, 1000, Ct);
-                foreach (var entry in page.Entries)
-                {
-                    if (entry.Attributes.Kind == FileKind.Directory)
-                    {
-                        pending.Enqueue(entry.Attributes.Ino);
-                    }
-                    else if (entry.Attributes.Kind == FileKind.File)
-                    {
-                        foreach (var chunk in (await cluster.MetaApi.GetChunksAsync(entry.Attributes.Ino, 0, 8192, Ct)).Chunks.Where(c => c.Version > 0))
-                        {
-                            foreach (var replica in chunk.Replicas.Where(r => r.State == ReplicaState.Ok))
-                            {
-                                var set = result.TryGetValue(replica.ServerId, out var s) ? s : result[replica.ServerId] = [];
-                                set.Add((ChunkKey.FromId(chunk.ChunkId), chunk.Version));
-                            }
-                        }
-                    }
-                }
-
-                after = page.NextCookie;
-            }
-            while (after is not null);
-        }
-
-        return result;
-    }
-
-    private static async Task<HashSet<(string Key, long Version)>> StoredAsync(IDataServerApi api)
-    {
-        var stored = new HashSet<(string, long)>();
-        string? after = null;
-        do
-        {
-            var page = await api.ListChunksAsync(after, 10_000, Ct);
-            stored.UnionWith(page.Chunks.Select(c => (c.Key, c.Version)));
-            after = page.NextAfter;
-        }
-        while (after is not null);
-        return stored;
+        var committed = await ClusterConvergence.WaitForGarbageCollectionAsync(cluster, TimeSpan.FromSeconds(120), Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"Garbage collected: the data servers hold exactly the {committed} committed replicas.");
     }
 
     private static IDataServerApi DataServer(string url) =>
