@@ -18,6 +18,12 @@ public sealed record ClusterOptions
     /// <summary>The admin token of every server.</summary>
     public string AdminToken { get; init; } = "test-admin-token";
 
+    /// <summary>
+    /// The cluster token every server requires on <c>/api</c> calls and sends to the others (<c>--cluster-token</c>); null
+    /// for none. The cluster's own clients (<see cref="TestCluster.Http"/>, <see cref="TestCluster.MetaApi"/>, …) carry it.
+    /// </summary>
+    public string? ClusterToken { get; init; }
+
     /// <summary>Heartbeat period of data servers.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 

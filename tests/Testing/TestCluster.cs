@@ -23,9 +23,9 @@ public sealed class TestCluster : IAsyncDisposable
         RootDirectory = root;
         MetaPort = FreePorts.Next();
         MetaUrl = new Uri($"http://127.0.0.1:{MetaPort}");
-        _http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        _http = NewHttpClient(null);
         Meta = new ServerProcess("meta", RepositoryPaths.ApiDll, MetaArguments(), Path.Combine(root, "logs", "meta.log"));
-        MetaApi = RestService.For<IMetadataApi>(new HttpClient { BaseAddress = MetaUrl, Timeout = TimeSpan.FromSeconds(30) });
+        MetaApi = RestService.For<IMetadataApi>(NewHttpClient(MetaUrl));
     }
 
     /// <summary>The cluster's shape.</summary>
@@ -84,12 +84,12 @@ public sealed class TestCluster : IAsyncDisposable
 
     /// <summary>A Refit client of data server <paramref name="index"/>.</summary>
     public IDataServerApi DataApi(int index) =>
-        RestService.For<IDataServerApi>(new HttpClient { BaseAddress = _dataServers[index].Url, Timeout = TimeSpan.FromSeconds(30) });
+        RestService.For<IDataServerApi>(NewHttpClient(_dataServers[index].Url));
 
     /// <summary>A Refit client of data server <paramref name="index"/>'s fault endpoints, carrying the admin token.</summary>
     public IDataFaultsApi FaultsApi(int index) =>
         RestService.For<IDataFaultsApi>(
-            new HttpClient { BaseAddress = _dataServers[index].Url, Timeout = TimeSpan.FromSeconds(30) },
+            NewHttpClient(_dataServers[index].Url),
             new RefitSettings { AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(Options.AdminToken) });
 
     /// <summary>The id meta gave data server <paramref name="index"/>.</summary>
@@ -247,6 +247,11 @@ public sealed class TestCluster : IAsyncDisposable
             arguments.AddRange(["--enable-faults", "--admin-token", Options.AdminToken]);
         }
 
+        if (Options.ClusterToken is { } token)
+        {
+            arguments.AddRange(["--cluster-token", token]);
+        }
+
         arguments.AddRange(Options.ExtraDataArguments);
         var process = new ServerProcess(name, RepositoryPaths.ApiDll, arguments, Path.Combine(RootDirectory, "logs", name + ".log"));
         var handle = new DataServerHandle(index, port, dataDir, process);
@@ -272,8 +277,25 @@ public sealed class TestCluster : IAsyncDisposable
             arguments.Add("--enable-faults");
         }
 
+        if (Options.ClusterToken is { } token)
+        {
+            arguments.AddRange(["--cluster-token", token]);
+        }
+
         arguments.AddRange(Options.ExtraMetaArguments);
         return arguments;
+    }
+
+    /// <summary>An HTTP client for the cluster's servers, carrying the cluster token when there is one.</summary>
+    private HttpClient NewHttpClient(Uri? baseAddress)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (Options.ClusterToken is { } token)
+        {
+            http.DefaultRequestHeaders.Add(ChunkHeaders.ClusterToken, token);
+        }
+
+        return http;
     }
 
     private async Task WaitForHealthyAsync(Uri baseUrl, ServerProcess process, CancellationToken cancellationToken)

@@ -36,6 +36,7 @@ public static class DataServer
         services.AddSingleton<ScrubFindings>();
         services.AddSingleton<ServerCrashState>();
         services.AddSingleton<CrashService>();
+        services.AddSingleton<NetworkFaults>();
         services.AddSingleton<MetaEventPoster>();
         services.AddSingleton<MetaRegistrationService>();
         services.AddSingleton<AssignmentPuller>();
@@ -49,16 +50,25 @@ public static class DataServer
         services.AddHostedService(sp => sp.GetRequiredService<AssignmentPuller>());
         services.AddHostedService(sp => sp.GetRequiredService<Scrubber>());
         services.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
+        services.AddHostedService<DiskSpaceReporter>();
 
         services.AddTransient<ClusterTokenHandler>();
-        services.AddRefitGeneratedClient<IClusterApi>().ConfigureHttpClient(ConfigureMetaClient).AddHttpMessageHandler<ClusterTokenHandler>();
-        services.AddRefitGeneratedClient<IChunkMapApi>().ConfigureHttpClient(ConfigureMetaClient).AddHttpMessageHandler<ClusterTokenHandler>();
+        services.AddTransient<CutOffHandler>();
+        services.AddRefitGeneratedClient<IClusterApi>().ConfigureHttpClient(ConfigureMetaClient)
+            .AddHttpMessageHandler<ClusterTokenHandler>().AddHttpMessageHandler<CutOffHandler>();
+        services.AddRefitGeneratedClient<IChunkMapApi>().ConfigureHttpClient(ConfigureMetaClient)
+            .AddHttpMessageHandler<ClusterTokenHandler>().AddHttpMessageHandler<CutOffHandler>();
         services.AddHttpClient(ChunkRepairer.PeerClient, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .AddHttpMessageHandler<ClusterTokenHandler>();
+            .AddHttpMessageHandler<ClusterTokenHandler>().AddHttpMessageHandler<CutOffHandler>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<DataServerMetrics>();
         ServerHost.UseCommon(app, options);
+        if (options.EnableFaults)
+        {
+            app.UseMiddleware<NetworkFaultMiddleware>();
+        }
+
         app.UseMiddleware<CrashGateMiddleware>();
         app.UseMiddleware<ChunkRequestTimingMiddleware>();
         app.MapChunkEndpoints();

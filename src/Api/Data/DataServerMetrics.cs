@@ -41,6 +41,8 @@ internal sealed class DataServerMetrics
     private readonly Counter _collected = Metrics.CreateCounter("replicafs_data_gc_deleted_total", "Chunk versions deleted by the garbage collector.");
     private readonly Counter _collectedBytes = Metrics.CreateCounter("replicafs_data_gc_deleted_bytes_total", "Bytes deleted by the garbage collector.");
     private readonly Gauge _crashed = Metrics.CreateGauge("replicafs_data_crashed", "1 while the server is in the injected crashed state.");
+    private readonly Gauge _diskFull = Metrics.CreateGauge("replicafs_data_disk_full", "1 while writes are refused with ENOSPC (the data directory is full, or the disk-full fault is injected).");
+    private readonly Gauge _noSpace = Metrics.CreateGauge("replicafs_data_no_space_refusals", "Writes refused with ENOSPC since the server started.");
 
     private readonly Gauge _chunks = Metrics.CreateGauge("replicafs_data_chunks", "Chunk versions stored.");
     private readonly Gauge _bytes = Metrics.CreateGauge("replicafs_data_bytes", "Chunk bytes stored.");
@@ -59,6 +61,8 @@ internal sealed class DataServerMetrics
                 _bytes.Set(store.BytesStored);
                 _quarantined.Set(store.QuarantinedAtStart);
                 _crashed.Set(store.IsWiped ? 1 : 0);
+                _diskFull.Set(store.DiskSpace.FullSince is null ? 0 : 1);
+                _noSpace.Set(store.DiskSpace.Refusals);
             }
         });
     }

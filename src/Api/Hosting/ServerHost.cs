@@ -50,8 +50,14 @@ public static class ServerHost
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         builder.Services.AddValidation();
-        // Numbers must be JSON numbers: the web default would read the string "0755" as the decimal 755.
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        // Numbers must be JSON numbers: the web default would read the string "0755" as the decimal 755. A property
+        // given twice is refused: the default lets the last one win, so {"name": "../x", "name": "x"} would be read
+        // differently by anything that checked the first.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            json.SerializerOptions.AllowDuplicateProperties = false;
+        });
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<BadRequestProblemHandler>();
         builder.Services.PostConfigure<ProblemDetailsOptions>(problems => problems.CustomizeProblemDetails += BadRequestProblemHandler.AddInvalidArgumentErrno);
@@ -91,6 +97,9 @@ public static class ServerHost
         {
             app.UseMiddleware<ClusterTokenMiddleware>(token);
         }
+
+        app.UseMiddleware<AdminTokenMiddleware>();
+        app.UseMiddleware<QueryEncodingMiddleware>();
 
         app.UseSwagger();
         app.UseSwaggerUI(ui =>

@@ -22,6 +22,12 @@ public static class ServerRunner
             await Console.Error.WriteLineAsync($"error: cannot listen: {ex.Message}");
             return 2;
         }
+        catch (System.Net.Sockets.SocketException ex)
+        {
+            // Kestrel lets a bind error other than "in use" through unwrapped, e.g. an address this machine does not have.
+            await Console.Error.WriteLineAsync($"error: cannot listen: {ex.Message} ({ex.SocketErrorCode})");
+            return 2;
+        }
         catch (StartupException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");

@@ -1,8 +1,11 @@
 namespace ReplicaFs.Client.Http;
 
 /// <summary>
-/// Bounds every metadata call by a timeout. When it expires (and the caller did not cancel), the call fails with a
-/// <see cref="TimeoutException"/> that <see cref="MetaErrors"/> turns into EIO with a clear message.
+/// Bounds every metadata call by a timeout and turns every failure before an answer (unreachable, reset, no answer in
+/// time) into the <see cref="Contracts.Posix.PosixException"/> (EIO) that <see cref="MetaErrors"/> describes. Doing it
+/// here rather than only in Refit's transport exception factory matters: Refit applies that factory to calls that
+/// return a value but lets the raw exception through for calls that return nothing (unlink, rename, rmdir, ending a
+/// session …), which would otherwise escape as an <see cref="HttpRequestException"/> or <see cref="TimeoutException"/>.
 /// </summary>
 internal sealed class MetaTimeoutHandler(TimeSpan timeout) : DelegatingHandler
 {
@@ -21,7 +24,11 @@ internal sealed class MetaTimeoutHandler(TimeSpan timeout) : DelegatingHandler
         }
         catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"no answer within {timeout.TotalSeconds:0.###} s", ex);
+            throw MetaErrors.FromTransport(request, new TimeoutException($"no answer within {timeout.TotalSeconds:0.###} s", ex), cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw MetaErrors.FromTransport(request, ex, cancellationToken);
         }
     }
 }

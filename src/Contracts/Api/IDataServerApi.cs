@@ -61,6 +61,22 @@ public interface IDataFaultsApi
     /// <summary>Restore after a crash: comes back empty (a new instance id), registers again and rebuilds from its peers.</summary>
     [Post("/api/faults/restore")]
     Task<DataServerStatus> RestoreAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The faults injected now.</summary>
+    [Get("/api/faults")]
+    Task<InjectedFaults> GetFaultsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Slows every chunk request down by a delay (0 ends it).</summary>
+    [Post("/api/faults/latency")]
+    Task<InjectedFaults> SetLatencyAsync([Body] LatencyFault fault, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes every chunk write and repair fail with ENOSPC as on a full disk, or ends that.</summary>
+    [Post("/api/faults/disk-full")]
+    Task<InjectedFaults> SetDiskFullAsync([Body] DiskFullFault fault, CancellationToken cancellationToken = default);
+
+    /// <summary>Cuts the server off the network (its connections dropped, its own calls failing), or reconnects it.</summary>
+    [Post("/api/faults/cut-off")]
+    Task<InjectedFaults> SetCutOffAsync([Body] CutOffFault fault, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Operator actions on a data server; they require the admin bearer token.</summary>

@@ -28,4 +28,6 @@ public static class EventKinds
     public const string ClientDisconnected = "client.disconnected";
     public const string GarbageCollected = "gc.collected";
     public const string MetaStarted = "meta.started";
+    public const string DiskFull = "disk.full";
+    public const string DiskWritable = "disk.writable";
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReplicaFs.Client.Http;
 using ReplicaFs.Contracts.Api;
 using ReplicaFs.Contracts.Chunks;
+using ReplicaFs.Contracts.Files;
 using ReplicaFs.Contracts.Posix;
 
 namespace ReplicaFs.Client.Tests.Http;
@@ -87,6 +88,27 @@ public sealed class MetaErrorsTests
 
         Assert.Equal(Errno.EIO, error.Errno);
         Assert.Contains($"The metadata server at http://127.0.0.1:{port} is unreachable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_that_return_nothing_are_EIO_too_when_meta_is_unreachable_or_silent()
+    {
+        // Refit maps transport failures only for calls that return a value; unlink, rename, ending a session … return nothing.
+        var refused = Meta(out _, (_, _) => throw new HttpRequestException("Connection refused (meta.test:80)"));
+        var error = await Assert.ThrowsAsync<PosixException>(() => refused.UnlinkAsync(1, "x", cancellationToken: TestContext.Current.CancellationToken));
+        Assert.Equal(Errno.EIO, error.Errno);
+        Assert.Contains("The metadata server at http://meta.test is unreachable (DELETE /api/fs/inodes/1/entries): Connection refused", error.Message, StringComparison.Ordinal);
+        error = await Assert.ThrowsAsync<PosixException>(() => refused.EndClientAsync(7, TestContext.Current.CancellationToken));
+        Assert.Equal(Errno.EIO, error.Errno);
+
+        var silent = Meta(out _, async (_, ct) =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return new HttpResponseMessage(HttpStatusCode.NoContent);
+        }, timeout: TimeSpan.FromMilliseconds(200));
+        error = await Assert.ThrowsAsync<PosixException>(() => silent.RenameAsync(new RenameRequest(1, "a", 1, "b"), TestContext.Current.CancellationToken));
+        Assert.Equal(Errno.EIO, error.Errno);
+        Assert.Contains("no answer within 0.2 s", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

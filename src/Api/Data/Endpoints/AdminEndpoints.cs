@@ -17,9 +17,7 @@ public static class AdminEndpoints
     /// <summary>Maps <c>/api/admin</c>, guarded by <paramref name="adminToken"/>.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app, string adminToken)
     {
-        var group = app.MapGroup("/api/admin")
-            .WithTags("Admin")
-            .AddEndpointFilter(new AdminTokenFilter(adminToken))
+        var group = AdminTokenFilter.GuardWith(app.MapGroup("/api/admin").WithTags("Admin"), adminToken)
             .AddEndpointFilter<PosixErrorFilter>();
 
         group.MapPost("/scrub", StartScrub)

@@ -20,9 +20,7 @@ public static class FaultEndpoints
     /// <summary>Maps <c>/api/faults</c>, guarded by <paramref name="adminToken"/>.</summary>
     public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, string adminToken)
     {
-        var group = app.MapGroup("/api/faults")
-            .WithTags("Faults")
-            .AddEndpointFilter(new AdminTokenFilter(adminToken))
+        var group = AdminTokenFilter.GuardWith(app.MapGroup("/api/faults").WithTags("Faults"), adminToken)
             .AddEndpointFilter<PosixErrorFilter>();
 
         group.MapPost("/corrupt", Corrupt)
@@ -46,8 +44,71 @@ public static class FaultEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        group.MapGet("/", GetFaults)
+            .WithName("GetInjectedFaults")
+            .WithSummary("The faults injected now: latency, disk full, cut off, crashed, and since when writes are refused for lack of space.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("/latency", SetLatency)
+            .WithName("InjectLatency")
+            .WithSummary($"Delays every chunk request by delayMs milliseconds before it is handled (0 ends it; at most {NetworkFaults.MaxLatencyMs}).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("/disk-full", SetDiskFull)
+            .WithName("InjectDiskFull")
+            .WithSummary("While full is true, every chunk write and repair is refused with ENOSPC (507) as on a full disk and nothing is stored; reads go on.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        group.MapPost("/cut-off", SetCutOff)
+            .WithName("InjectCutOff")
+            .WithSummary("Cuts the server off the network: every request but these fault endpoints loses its connection (Reset: at once; Silent: held unanswered), and its own calls to meta and peers fail. Off reconnects it.")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
+
+    private static Ok<InjectedFaults> GetFaults(NetworkFaults network, ChunkStore store, ServerCrashState crash) =>
+        TypedResults.Ok(Current(network, store, crash));
+
+    private static Ok<InjectedFaults> SetLatency(LatencyFault fault, NetworkFaults network, ChunkStore store, ServerCrashState crash, ILogger<NetworkFaults> logger)
+    {
+        if (fault.DelayMs is < 0 or > NetworkFaults.MaxLatencyMs)
+        {
+            throw DataProblems.Invalid($"'delayMs' must be between 0 and {NetworkFaults.MaxLatencyMs} (got {fault.DelayMs}).");
+        }
+
+        network.SetLatency(fault.DelayMs);
+        FaultLog.Latency(logger, fault.DelayMs);
+        return TypedResults.Ok(Current(network, store, crash));
+    }
+
+    private static Ok<InjectedFaults> SetDiskFull(DiskFullFault fault, NetworkFaults network, ChunkStore store, ServerCrashState crash, ILogger<NetworkFaults> logger)
+    {
+        store.DiskSpace.Inject(fault.Full);
+        FaultLog.DiskFull(logger, fault.Full);
+        return TypedResults.Ok(Current(network, store, crash));
+    }
+
+    private static Ok<InjectedFaults> SetCutOff(CutOffFault fault, NetworkFaults network, ChunkStore store, ServerCrashState crash, ILogger<NetworkFaults> logger)
+    {
+        if (!Enum.IsDefined(fault.Mode))
+        {
+            throw DataProblems.Invalid("'mode' must be Off, Reset or Silent.");
+        }
+
+        network.SetCutOff(fault.Mode);
+        FaultLog.CutOff(logger, fault.Mode);
+        return TypedResults.Ok(Current(network, store, crash));
+    }
+
+    private static InjectedFaults Current(NetworkFaults network, ChunkStore store, ServerCrashState crash) =>
+        new(network.LatencyMs, store.DiskSpace.InjectedFull, network.CutOff, crash.Crashed, store.DiskSpace.FullSince);
 
     private static async Task<Ok<DataServerStatus>> Crash(CrashService crash, DataServerStatusSource status, CancellationToken cancellationToken)
     {

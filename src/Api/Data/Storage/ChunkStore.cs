@@ -43,6 +43,9 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     /// <summary>Whether <see cref="WipeAsync"/> dropped everything and <see cref="RenewAsync"/> has not been called since.</summary>
     public bool IsWiped => _wiped;
 
+    /// <summary>Whether writes find room (ENOSPC marks the directory full until a write succeeds), and the injected disk-full fault.</summary>
+    public DiskSpace DiskSpace { get; } = new();
+
     /// <summary>Files moved to <c>quarantine/</c> by the start-up check.</summary>
     public int QuarantinedAtStart { get; private set; }
 
@@ -106,27 +109,36 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
             return new PutOutcome(existing.Checksum == checksum ? PutStatus.AlreadyStored : PutStatus.Conflict, existing, null);
         }
 
-        var epoch = StartWrite();
-        var written = await ChunkFileWriter.WriteAsync(
-            Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
-        var computed = written.Header.Checksum;
-        if (computed != checksum)
+        try
         {
-            ChunkFileWriter.TryDelete(written.TempPath);
-            return new PutOutcome(PutStatus.ChecksumMismatch, default, computed);
-        }
-
-        using (await _locks.AcquireAsync(key, CancellationToken.None))
-        {
-            EnsureSameEpoch(epoch, written.TempPath);
-            if (_index.TryGet(key, version, out existing))
+            var epoch = StartWrite();
+            var written = await ChunkFileWriter.WriteAsync(
+                Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
+            var computed = written.Header.Checksum;
+            if (computed != checksum)
             {
                 ChunkFileWriter.TryDelete(written.TempPath);
-                return new PutOutcome(existing.Checksum == checksum ? PutStatus.AlreadyStored : PutStatus.Conflict, existing, computed);
+                return new PutOutcome(PutStatus.ChecksumMismatch, default, computed);
             }
 
-            var stored = MoveIntoPlace(key, written);
-            return new PutOutcome(PutStatus.Created, stored, computed);
+            using (await _locks.AcquireAsync(key, CancellationToken.None))
+            {
+                EnsureSameEpoch(epoch, written.TempPath);
+                if (_index.TryGet(key, version, out existing))
+                {
+                    ChunkFileWriter.TryDelete(written.TempPath);
+                    return new PutOutcome(existing.Checksum == checksum ? PutStatus.AlreadyStored : PutStatus.Conflict, existing, computed);
+                }
+
+                var stored = MoveIntoPlace(key, written);
+                DiskSpace.RecordWritten();
+                return new PutOutcome(PutStatus.Created, stored, computed);
+            }
+        }
+        catch (PosixException ex) when (ex.Errno == Errno.ENOSPC)
+        {
+            DiskSpace.RecordNoSpace(time.GetUtcNow());
+            throw;
         }
     }
 
@@ -138,21 +150,31 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     public async Task<(StoredVersion Stored, bool Replaced)> ReplaceAsync(
         string key, long version, ulong checksum, Stream body, long? length, CancellationToken cancellationToken)
     {
-        var epoch = StartWrite();
-        var written = await ChunkFileWriter.WriteAsync(
-            Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
-        if (written.Header.Checksum != checksum)
+        try
         {
-            ChunkFileWriter.TryDelete(written.TempPath);
-            var message = $"The received bytes hash to {ChunkChecksum.Format(written.Header.Checksum)}, not to the expected {ChunkChecksum.Format(checksum)}; the local copy was left as it was.";
-            throw new PosixException(Errno.EIO, message, new ChecksumMismatchException(message));
-        }
+            var epoch = StartWrite();
+            var written = await ChunkFileWriter.WriteAsync(
+                Paths.NewTempFile(), version, body, length, DataServerOptions.MaxChunkBytes, time.GetUtcNow(), cancellationToken);
+            if (written.Header.Checksum != checksum)
+            {
+                ChunkFileWriter.TryDelete(written.TempPath);
+                var message = $"The received bytes hash to {ChunkChecksum.Format(written.Header.Checksum)}, not to the expected {ChunkChecksum.Format(checksum)}; the local copy was left as it was.";
+                throw new PosixException(Errno.EIO, message, new ChecksumMismatchException(message));
+            }
 
-        using (await _locks.AcquireAsync(key, CancellationToken.None))
+            using (await _locks.AcquireAsync(key, CancellationToken.None))
+            {
+                EnsureSameEpoch(epoch, written.TempPath);
+                var replaced = _index.TryGet(key, version, out _);
+                var stored = MoveIntoPlace(key, written);
+                DiskSpace.RecordWritten();
+                return (stored, replaced);
+            }
+        }
+        catch (PosixException ex) when (ex.Errno == Errno.ENOSPC)
         {
-            EnsureSameEpoch(epoch, written.TempPath);
-            var replaced = _index.TryGet(key, version, out _);
-            return (MoveIntoPlace(key, written), replaced);
+            DiskSpace.RecordNoSpace(time.GetUtcNow());
+            throw;
         }
     }
 
@@ -368,7 +390,9 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     private int StartWrite() =>
         _wiped
             ? throw new PosixException(Errno.EAGAIN, "The data server has crashed (fault injection) and stores nothing until it is restored.")
-            : Volatile.Read(ref _epoch);
+            : DiskSpace.InjectedFull
+                ? throw new PosixException(Errno.ENOSPC, "The data directory is full (injected fault: disk-full); nothing was stored.")
+                : Volatile.Read(ref _epoch);
 
     /// <summary>Under a key lock: a write that started before a wipe or renewal must not bring its file back.</summary>
     private void EnsureSameEpoch(int epoch, string tempPath)
@@ -384,14 +408,20 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
     private StoredVersion MoveIntoPlace(string key, WrittenChunk written)
     {
         var header = written.Header;
-        var shard = EnsureShardDirectory(key);
+        string shard;
         try
         {
+            shard = EnsureShardDirectory(key);
             File.Move(written.TempPath, Path.Combine(shard, ChunkPaths.FileName(key, header.Version)), overwrite: true);
         }
-        catch
+        catch (Exception ex)
         {
             ChunkFileWriter.TryDelete(written.TempPath);
+            if (ex is IOException io && DiskErrors.IsNoSpace(io))
+            {
+                throw new PosixException(Errno.ENOSPC, "The data directory is full: no room for the chunk's directory entry; nothing was stored.", io);
+            }
+
             throw;
         }
 

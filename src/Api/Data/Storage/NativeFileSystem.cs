@@ -23,14 +23,16 @@ internal static class NativeFileSystem
         var fd = open(path, ORdOnly | ODirectory | OCloexec);
         if (fd < 0)
         {
-            throw new IOException($"Cannot open directory {path} to sync it (errno {Marshal.GetLastPInvokeError()}).");
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException($"Cannot open directory {path} to sync it (errno {errno}).", errno);
         }
 
         try
         {
             if (fsync(fd) < 0)
             {
-                throw new IOException($"fsync of directory {path} failed (errno {Marshal.GetLastPInvokeError()}).");
+                var errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"fsync of directory {path} failed (errno {errno}).", errno);
             }
         }
         finally

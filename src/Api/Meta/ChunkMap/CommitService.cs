@@ -155,6 +155,13 @@ internal sealed class CommitService(IMetaDatabase database, ActiveClusterSetting
                 throw new PosixException(Errno.EINVAL, "A commit cannot be null.");
             }
 
+            // Ids and versions are handed out by meta and are at least 1; anything else names no chunk (and no key).
+            if (commit.ChunkId < 1 || commit.Version < 1 || commit.BaseVersion < 0)
+            {
+                throw new PosixException(Errno.EINVAL,
+                    $"Chunk {commit.ChunkId} version {commit.Version} based on {commit.BaseVersion}: chunk ids and versions are at least 1, base versions at least 0.");
+            }
+
             if (!chunks.Add(commit.ChunkId))
             {
                 throw new PosixException(Errno.EINVAL, $"Chunk {commit.ChunkId} is committed twice in one request.");
