@@ -12,7 +12,7 @@ namespace ReplicaFs.Client.Quorum;
 
 /// <summary>
 /// Quorum read of one chunk: every replica in the set is asked for the digest of the committed version (recomputed
-/// from its stored bytes) while the best replica (meta state Ok, healthy, fastest) sends the bytes. The read returns
+/// from its stored bytes: all of them for a whole-chunk read, only the blocks read for a ranged one) while the best replica (meta state Ok, healthy, fastest) sends the bytes. The read returns
 /// as soon as Qr replicas agree with the committed (version, checksum) and verified bytes from one of them are in the
 /// destination; stragglers are not waited for. Bytes that fail verification are fetched again from another agreeing
 /// replica. Disagreeing replicas are handed to read repair. Fewer than Qr agreeing replicas: a
@@ -67,7 +67,7 @@ internal sealed class QuorumReader(
         for (var i = 0; i < replicas.Count; i++)
         {
             // Digests run on the client's lifetime, not the caller's: a straggler's answer still feeds read repair.
-            _ = DigestAsync(i, replicas[i].Url, key, chunk.Version, checksum, replies.Writer, background.Stopping);
+            _ = DigestAsync(i, replicas[i].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, replies.Writer, background.Stopping);
         }
 
         var pendingDigests = replicas.Count;
@@ -187,12 +187,13 @@ internal sealed class QuorumReader(
         return (offset, alignedEnd - offset);
     }
 
-    private async Task DigestAsync(int replica, string url, string key, long version, ulong checksum, ChannelWriter<Reply> replies, CancellationToken cancellationToken)
+    private async Task DigestAsync(int replica, string url, string key, long version, ulong checksum, long? rangeOffset, long? rangeLength, ChannelWriter<Reply> replies, CancellationToken cancellationToken)
     {
         ReplicaReply result;
         try
         {
-            result = await transport.DigestAsync(url, key, version, checksum, cancellationToken);
+            // A partial read asks only about the blocks it reads: each replica re-hashes those, not the whole chunk.
+            result = await transport.DigestAsync(url, key, version, checksum, rangeOffset, rangeLength, cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -22,14 +22,25 @@ internal sealed class ReplicaTransport(IDataServerClients clients, ReplicaLatenc
     /// <summary>The latency tracker.</summary>
     public ReplicaLatencyTracker Latency => latency;
 
-    /// <summary>Asks a replica for the digest of a chunk version and compares it with the committed checksum.</summary>
-    public async Task<ReplicaReply> DigestAsync(string url, string key, long version, ulong checksum, CancellationToken cancellationToken)
+    /// <summary>Asks a replica for the digest of a chunk version, recomputed from all its bytes, and compares it with the committed checksum.</summary>
+    public Task<ReplicaReply> DigestAsync(string url, string key, long version, ulong checksum, CancellationToken cancellationToken) =>
+        DigestAsync(url, key, version, checksum, rangeOffset: null, rangeLength: null, cancellationToken);
+
+    /// <summary>
+    /// Asks a replica for the digest of a chunk version and compares it with the committed checksum: recomputed from all
+    /// its bytes when <paramref name="rangeOffset"/> is null, else from the blocks of [offset, offset + length) and the
+    /// recorded hashes of the others (what a ranged read needs to trust, at the cost of reading only that range).
+    /// </summary>
+    public async Task<ReplicaReply> DigestAsync(string url, string key, long version, ulong checksum, long? rangeOffset, long? rangeLength, CancellationToken cancellationToken)
     {
         using var call = new CallScope(options.DigestTimeout, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var digest = await clients.ForServer(url).GetDigestAsync(key, version, call.Token);
+            var api = clients.ForServer(url);
+            var digest = rangeOffset is null
+                ? await api.GetDigestAsync(key, version, call.Token)
+                : await api.GetRangeDigestAsync(key, version, rangeOffset, rangeLength, call.Token);
             latency.RecordSuccess(url, Stopwatch.GetElapsedTime(started));
             return ClassifyDigest(digest, version, checksum);
         }

@@ -30,6 +30,14 @@ public interface IDataServerApi
     [Get("/api/chunks/{key}/digest")]
     Task<ChunkDigest> GetDigestAsync(string key, [Query] long? version = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The checksum of a stored chunk version with only the 64 KiB blocks covering [offset, offset + length) re-read and
+    /// re-hashed from disk; the other blocks' hashes are taken from the recorded block table. What a quorum read of
+    /// that range needs to know, without reading the whole chunk.
+    /// </summary>
+    [Get("/api/chunks/{key}/digest")]
+    Task<ChunkDigest> GetRangeDigestAsync(string key, [Query] long? version, [Query] long? offset, [Query] long? length, CancellationToken cancellationToken = default);
+
     /// <summary>Stored chunk versions, ordered by key, one page at a time.</summary>
     [Get("/api/chunks")]
     Task<StoredChunkPage> ListChunksAsync([Query] string? after = null, [Query] int? limit = null, CancellationToken cancellationToken = default);

@@ -26,6 +26,32 @@ public sealed class ChunkDigestAndRepairTests(TwoDataServersFixture fixture) : I
     }
 
     [Fact]
+    public async Task A_range_digest_rehashes_the_blocks_of_the_range_and_catches_corruption_inside_it_only()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = NewKey();
+        var data = Bytes((4 * ChunkChecksum.BlockSize) + 300, 3);
+        await _target.Http.PutNewAsync(key, 1, data, ct);
+        var sound = new ChunkDigest(key, 1, data.Length, Checksum(data), Checksum(data), true);
+        Assert.Equal(sound, await _target.Api.GetRangeDigestAsync(key, 1, ChunkChecksum.BlockSize + 10, 4096, ct));
+
+        // Bytes flipped in block 2: a range over block 1 does not read them, a range over block 2 (or the full digest) does.
+        await _target.Faults.CorruptAsync(new CorruptRequest(key, 1, Offset: (2 * ChunkChecksum.BlockSize) + 7, Count: 4), ct);
+        Assert.Equal(sound, await _target.Api.GetRangeDigestAsync(key, 1, ChunkChecksum.BlockSize, 4096, ct));
+        var inside = await _target.Api.GetRangeDigestAsync(key, 1, (2 * ChunkChecksum.BlockSize) + 4096, 4096, ct);
+        Assert.False(inside.Intact);
+        Assert.Equal(Checksum(data), inside.RecordedChecksum);
+        Assert.Equal((await _target.Api.GetDigestAsync(key, 1, ct)).Checksum, inside.Checksum);
+
+        // A range across the block boundary reads both blocks; one past the end is refused like a GET's.
+        Assert.False((await _target.Api.GetRangeDigestAsync(key, 1, (2 * ChunkChecksum.BlockSize) - 10, 20, ct)).Intact);
+        using var beyond = await _target.Http.GetAsync(new Uri($"/api/chunks/{key}/digest?version=1&offset={data.Length + 1}", UriKind.Relative), ct);
+        await AssertProblemAsync(beyond, 416, ct);
+        using var negative = await _target.Http.GetAsync(new Uri($"/api/chunks/{key}/digest?version=1&offset=-1", UriKind.Relative), ct);
+        await AssertProblemAsync(negative, 400, ct);
+    }
+
+    [Fact]
     public async Task The_digest_of_an_empty_chunk_is_intact()
     {
         var ct = TestContext.Current.CancellationToken;

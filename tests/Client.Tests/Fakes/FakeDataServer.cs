@@ -56,6 +56,7 @@ internal sealed class FakeDataServer(int serverId, string url, Func<string, Fake
     public int Gets;
     public int RangeGets;
     public int Digests;
+    public int RangeDigests;
     public int Repairs;
 
     /// <summary>Whether a version of a chunk is stored.</summary>
@@ -184,6 +185,13 @@ internal sealed class FakeDataServer(int serverId, string url, Func<string, Fake
         var stored = Find(key, version) ?? throw await NotFoundAsync(key);
         var actual = ChunkChecksum.Format(ChunkChecksum.Compute(stored.Bytes));
         return new ChunkDigest(key, stored.Version, stored.Bytes.Length, actual, stored.RecordedChecksum, actual == stored.RecordedChecksum);
+    }
+
+    /// <summary>The fake verifies every byte for a ranged digest too (stricter than a real server, which re-hashes only the range).</summary>
+    public Task<ChunkDigest> GetRangeDigestAsync(string key, long? version, long? offset, long? length, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref RangeDigests);
+        return GetDigestAsync(key, version, cancellationToken);
     }
 
     public Task<StoredChunkPage> ListChunksAsync(string? after = null, int? limit = null, CancellationToken cancellationToken = default) =>

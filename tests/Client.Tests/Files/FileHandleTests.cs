@@ -134,6 +134,9 @@ public sealed class FileHandleTests
 
         Assert.Equal(data.AsSpan(200_000, 100).ToArray(), part);
         Assert.Equal(1, cluster.Servers.Sum(s => s.RangeGets));
+
+        // The replicas' digests are asked for that range too, so no replica re-reads the whole chunk.
+        Assert.True(cluster.Servers.Sum(s => s.RangeDigests) >= 1);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public static class ChunkEndpoints
 
         group.MapGet("/{key}/digest", GetDigest)
             .WithName("GetChunkDigest")
-            .WithSummary("Recomputes the checksum of a stored chunk version from the bytes on disk and compares it with the recorded one.")
+            .WithSummary("Recomputes the checksum of a stored chunk version from the bytes on disk (all of them, or with ?offset=&length= only the blocks of that range) and compares it with the recorded one.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -138,16 +138,7 @@ public static class ChunkEndpoints
     {
         ChunkRequestChecks.Key(key);
         ChunkRequestChecks.OptionalVersion(version);
-        if (offset < 0 || length < 0)
-        {
-            throw DataProblems.Invalid($"'offset' and 'length' must not be negative (got offset {offset}, length {length}).");
-        }
-
-        if (offset + length is { } end && end < 0)
-        {
-            throw DataProblems.Invalid($"offset {offset} + length {length} overflows.");
-        }
-
+        CheckRange(offset, length);
         var file = store.OpenRead(key, version);
         if (file is null)
         {
@@ -213,18 +204,42 @@ public static class ChunkEndpoints
     }
 
     private static async Task<Results<Ok<ChunkDigest>, ProblemHttpResult>> GetDigest(
-        string key, long? version, ChunkStore store, DataServerMetrics metrics, CancellationToken cancellationToken)
+        string key, long? version, long? offset, long? length, ChunkStore store, DataServerMetrics metrics, CancellationToken cancellationToken)
     {
         ChunkRequestChecks.Key(key);
         ChunkRequestChecks.OptionalVersion(version);
-        var digest = await store.DigestAsync(key, version, cancellationToken);
+        CheckRange(offset, length);
+        (long, long)? range = offset is null && length is null ? null : (offset ?? 0, length ?? long.MaxValue - (offset ?? 0));
+        var digest = await store.DigestAsync(key, version, range, throttle: null, cancellationToken);
         if (digest is null)
         {
             return DataProblems.NotFound(key, version, store.Versions(key));
         }
 
+        if (offset > digest.Length)
+        {
+            return DataProblems.Create(
+                StatusCodes.Status416RangeNotSatisfiable,
+                Errno.EINVAL,
+                $"Offset {offset} is beyond the end of chunk {key} version {digest.Version} ({digest.Length} bytes).");
+        }
+
         metrics.Digest(digest.Intact);
         return TypedResults.Ok(digest);
+    }
+
+    /// <summary>A range (GET, digest) must not be negative or overflow.</summary>
+    private static void CheckRange(long? offset, long? length)
+    {
+        if (offset < 0 || length < 0)
+        {
+            throw DataProblems.Invalid($"'offset' and 'length' must not be negative (got offset {offset}, length {length}).");
+        }
+
+        if (offset + length is { } end && end < 0)
+        {
+            throw DataProblems.Invalid($"offset {offset} + length {length} overflows.");
+        }
     }
 
     private static Ok<StoredChunkPage> ListChunks(string? after, int? limit, ChunkStore store)

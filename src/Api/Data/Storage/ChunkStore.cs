@@ -238,13 +238,24 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
 
     /// <summary>The checksum of a stored version recomputed from the bytes on disk now; null when it is not stored.</summary>
     public Task<ChunkDigest?> DigestAsync(string key, long? version, CancellationToken cancellationToken) =>
-        DigestAsync(key, version, throttle: null, cancellationToken);
+        DigestAsync(key, version, range: null, throttle: null, cancellationToken);
 
     /// <summary>
     /// Like <see cref="DigestAsync(string, long?, CancellationToken)"/>, taking each block's bytes from
     /// <paramref name="throttle"/> before reading it (scrubbing at a bounded rate).
     /// </summary>
-    public async Task<ChunkDigest?> DigestAsync(string key, long? version, TokenBucket? throttle, CancellationToken cancellationToken)
+    public Task<ChunkDigest?> DigestAsync(string key, long? version, TokenBucket? throttle, CancellationToken cancellationToken) =>
+        DigestAsync(key, version, range: null, throttle, cancellationToken);
+
+    /// <summary>
+    /// The checksum of a stored version with the blocks covering <paramref name="range"/> (chunk offset and length;
+    /// the whole payload when null) re-read and re-hashed from disk now, and the other blocks' hashes taken from the
+    /// recorded block table (whose root <see cref="ChunkFile.Open"/> has checked against the recorded checksum).
+    /// A flipped byte inside the range therefore makes the digest differ from the recorded checksum; one outside it
+    /// is left to the scrubber and to full digests. Null when the version is not stored.
+    /// </summary>
+    public async Task<ChunkDigest?> DigestAsync(
+        string key, long? version, (long Offset, long Length)? range, TokenBucket? throttle, CancellationToken cancellationToken)
     {
         using var file = OpenRead(key, version);
         if (file is null)
@@ -253,11 +264,12 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
         }
 
         var header = file.Header;
-        var hashes = new ulong[header.BlockCount];
+        var (firstBlock, endBlock) = BlocksOf(range, header);
+        var hashes = range is null ? new ulong[header.BlockCount] : (ulong[])file.BlockHashes.Clone();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkChecksum.BlockSize);
         try
         {
-            for (var block = 0; block < hashes.Length; block++)
+            for (var block = firstBlock; block < endBlock; block++)
             {
                 var start = (long)block * ChunkChecksum.BlockSize;
                 var count = (int)Math.Min(ChunkChecksum.BlockSize, header.Length - start);
@@ -278,6 +290,25 @@ internal sealed partial class ChunkStore(DataServerOptions options, TimeProvider
         var computed = ChunkChecksum.Root(hashes);
         return new ChunkDigest(
             key, header.Version, header.Length, ChunkChecksum.Format(computed), ChunkChecksum.Format(header.Checksum), computed == header.Checksum);
+    }
+
+    /// <summary>The blocks [first, end) a digest re-reads: every block, or those overlapping the range (clamped to the payload).</summary>
+    private static (int First, int End) BlocksOf((long Offset, long Length)? range, ChunkFileHeader header)
+    {
+        if (range is not { } wanted)
+        {
+            return (0, header.BlockCount);
+        }
+
+        long blockSize = ChunkChecksum.BlockSize;
+        var start = Math.Min(wanted.Offset, header.Length);
+        var end = Math.Min(header.Length, start + Math.Min(wanted.Length, header.Length - start));
+        if (end <= start)
+        {
+            return (0, 0);
+        }
+
+        return ((int)(start / blockSize), (int)((end + blockSize - 1) / blockSize));
     }
 
     /// <summary>
