@@ -30,12 +30,11 @@ mount_supported() {
   [[ -x $LAUNCHER ]] && "$LAUNCHER" help 2>/dev/null | grep -q -- '--mount'
 }
 
-# up_arguments MOUNT: the launcher options for one measured configuration. When the launcher gains its mount, this
-# is the one place to match its option names.
+# up_arguments MOUNT: the launcher options for one measured configuration (./replicafs help lists them).
 up_arguments() {
   printf '%s\n' up --detach --fresh --state-dir "$WORKDIR/cluster" \
     --data-servers "$DATA_SERVERS" --replicas "$REPLICAS" \
-    --mount "$1" --read-quorum "$QR" --write-quorum "$QW"
+    --mount "$1" --qr "$QR" --qw "$QW"
 }
 
 cmd_setup() {

@@ -256,6 +256,13 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     public async Task<byte[]> GetExtendedAttributeAsync(long ino, string name, CancellationToken cancellationToken = default)
     {
         using var response = await Metadata.GetExtendedAttributeAsync(ino, name, cancellationToken);
+
+        // Refit hands an HttpResponseMessage back as it is, error or not: a 404 (ENODATA) must not pass for the value.
+        if (await MetaErrors.FromResponseAsync(response) is { } error)
+        {
+            throw error;
+        }
+
         return await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using ReplicaFs.Fuse.Diagnostics;
 using ReplicaFs.Fuse.Mounting;
+using ReplicaFs.Fuse.ReplicaFs;
 
 namespace ReplicaFs.Fuse;
 
@@ -12,6 +13,7 @@ public static class MountCommand
     public static RootCommand Create()
     {
         var root = new RootCommand("ReplicaFs FUSE client: mounts the file system with quorum reads and writes.");
+        root.Subcommands.Add(CreateMountCommand());
         root.Subcommands.Add(CreateMemfsCommand());
         return root;
     }
@@ -22,6 +24,64 @@ public static class MountCommand
     /// </summary>
     public static Task<int> RunAsync(string[] args) =>
         Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    /// <summary>
+    /// <c>mount &lt;mountpoint&gt; [--qr Q] [--qw Q] [--meta URL] [--attr-timeout S] [--entry-timeout S]
+    /// [--negative-timeout S] [--debug]</c>, or the seed's <c>mount &lt;mountpoint&gt; &lt;Qr&gt; &lt;Qw&gt;
+    /// &lt;meta-port&gt; [&lt;data-port&gt;...]</c>.
+    /// </summary>
+    private static Command CreateMountCommand()
+    {
+        var mountPoint = new Argument<string>("mountpoint") { Description = "An existing directory to mount on." };
+        var positional = new Argument<string[]>("Qr Qw meta-port data-ports")
+        {
+            Description = "The seed's form: read quorum, write quorum, the metadata server's port on 127.0.0.1, and data server ports (only checked against what the metadata server knows).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var readQuorum = new Option<int?>("--qr") { Description = "Read quorum Qr: replicas that must agree for a read (default: a majority of the cluster's replica count, 3 of 4)." };
+        var writeQuorum = new Option<int?>("--qw") { Description = "Write quorum Qw: replicas that must store a write before it commits (default: a majority, 3 of 4)." };
+        var meta = new Option<string?>("--meta") { Description = $"The metadata server's URL (default {MountSettings.DefaultMetaUrl.ToString().TrimEnd('/')}; a bare port means 127.0.0.1)." };
+        var attributeTimeout = new Option<double>("--attr-timeout") { Description = "Seconds the kernel caches attributes (default 1).", DefaultValueFactory = _ => 1 };
+        var entryTimeout = new Option<double>("--entry-timeout") { Description = "Seconds the kernel caches names (default 1).", DefaultValueFactory = _ => 1 };
+        var negativeTimeout = new Option<double>("--negative-timeout") { Description = "Seconds the kernel remembers a missing name (default 1; 0: ask every time).", DefaultValueFactory = _ => 1 };
+        var debug = new Option<bool>("--debug") { Description = "Log every FUSE request and reply on stderr (libfuse -d) and debug messages." };
+        var command = new Command("mount", "Mount ReplicaFs in the foreground: quorum reads and writes over the cluster's replicas; Ctrl+C or SIGTERM unmounts.");
+        command.Arguments.Add(mountPoint);
+        command.Arguments.Add(positional);
+        command.Options.Add(readQuorum);
+        command.Options.Add(writeQuorum);
+        command.Options.Add(meta);
+        command.Options.Add(attributeTimeout);
+        command.Options.Add(entryTimeout);
+        command.Options.Add(negativeTimeout);
+        command.Options.Add(debug);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            MountSettings settings;
+            try
+            {
+                settings = MountSettings.Create(
+                    parse.GetRequiredValue(mountPoint),
+                    parse.GetValue(positional) ?? [],
+                    parse.GetValue(readQuorum),
+                    parse.GetValue(writeQuorum),
+                    parse.GetValue(meta),
+                    parse.GetValue(attributeTimeout),
+                    parse.GetValue(entryTimeout),
+                    parse.GetValue(negativeTimeout),
+                    parse.GetValue(debug));
+            }
+            catch (ArgumentException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return ReplicaFsMount.UsageError;
+            }
+
+            using var loggerFactory = CreateLoggerFactory(settings.Debug);
+            return await ReplicaFsMount.RunAsync(settings, loggerFactory, Console.Out, Console.Error, cancellationToken);
+        });
+        return command;
+    }
 
     /// <summary><c>memfs &lt;mountpoint&gt; [--debug]</c>: a hidden diagnostic that serves an in-memory file system.</summary>
     private static Command CreateMemfsCommand()
@@ -43,14 +103,7 @@ public static class MountCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var isDebug = parse.GetValue(debug);
-            using var loggerFactory = LoggerFactory.Create(logging => logging
-                .SetMinimumLevel(isDebug ? LogLevel.Debug : LogLevel.Information)
-                .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
-                .AddSimpleConsole(format =>
-                {
-                    format.SingleLine = true;
-                    format.TimestampFormat = "HH:mm:ss.fff ";
-                }));
+            using var loggerFactory = CreateLoggerFactory(isDebug);
             var options = new FuseMountOptions
             {
                 FileSystemName = "memfs",
@@ -69,4 +122,15 @@ public static class MountCommand
         });
         return command;
     }
+
+    /// <summary>Single-line logs on stderr (stdout carries the mount's own messages).</summary>
+    private static ILoggerFactory CreateLoggerFactory(bool debug) =>
+        LoggerFactory.Create(logging => logging
+            .SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(format =>
+            {
+                format.SingleLine = true;
+                format.TimestampFormat = "HH:mm:ss.fff ";
+            }));
 }

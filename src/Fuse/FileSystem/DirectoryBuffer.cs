@@ -78,6 +78,14 @@ public sealed unsafe class DirectoryBuffer : IDisposable
                 if (IsPlus)
                 {
                     var param = NativeConversions.ToEntryParam(entry);
+
+                    // An entry without a node id still needs its inode number and type in the dirent part: with
+                    // st_ino 0 the C library skips the name (readdir drops d_ino 0 entries).
+                    if (entry.IsNegative)
+                    {
+                        param.attr = NativeConversions.ToStat(entry.Attributes);
+                    }
+
                     if (isDot)
                     {
                         param.ino = 0;

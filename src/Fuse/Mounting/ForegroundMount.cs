@@ -14,6 +14,21 @@ public static partial class ForegroundMount
 {
     /// <summary>Mounts, prints one line on <paramref name="output"/>, waits for a signal, unmounts.</summary>
     /// <returns>0 after a clean unmount; 1 when mounting failed (the reason is written to <paramref name="error"/>) or the loop failed.</returns>
+    public static Task<int> RunAsync(
+        string mountPoint,
+        FuseFileSystem fileSystem,
+        FuseMountOptions options,
+        ILoggerFactory loggerFactory,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(mountPoint, fileSystem, options, loggerFactory, output, error, mounted: null, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="RunAsync(string, FuseFileSystem, FuseMountOptions, ILoggerFactory, TextWriter, TextWriter, CancellationToken)"/>;
+    /// <paramref name="mounted"/> runs once the mount is up, before the line is printed (e.g. to hand the mount to the
+    /// file system for cache invalidations).
+    /// </summary>
     public static async Task<int> RunAsync(
         string mountPoint,
         FuseFileSystem fileSystem,
@@ -21,6 +36,7 @@ public static partial class ForegroundMount
         ILoggerFactory loggerFactory,
         TextWriter output,
         TextWriter error,
+        Action<FuseMount>? mounted,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -68,6 +84,7 @@ public static partial class ForegroundMount
                 return 1;
             }
 
+            mounted?.Invoke(mount!);
             await output.WriteLineAsync($"{options.FileSystemName} mounted at {mount!.MountPoint}; Ctrl+C or SIGTERM unmounts.");
             await output.FlushAsync(CancellationToken.None);
             if (Volatile.Read(ref stopRequested) == 1)

@@ -51,6 +51,12 @@ public sealed record FuseMountOptions
     /// <summary>Lazily unmount a dead earlier mount ("Transport endpoint is not connected") found on the mount point.</summary>
     public bool RecoverStaleMount { get; init; } = true;
 
+    /// <summary>
+    /// Refuse a mount point that holds files. The kernel mounts over them (libfuse 3 dropped <c>nonempty</c>), hiding
+    /// them until the unmount: almost always a mistake, such as files written while the mount was down.
+    /// </summary>
+    public bool RequireEmptyMountPoint { get; init; }
+
     /// <summary>argv[0] for libfuse (shown in its messages).</summary>
     public string ProgramName { get; init; } = "ReplicaFs.Fuse";
 }

@@ -8,7 +8,7 @@ namespace ReplicaFs.Fuse.Mounting;
 /// <summary>
 /// Everything checked before libfuse is asked to mount, each failure with a message an operator can act on:
 /// libfuse3 loads, /dev/fuse opens, fusermount3 exists (for auto_unmount), and the mount point is an existing
-/// directory. A dead earlier mount on the mount point (stat fails with ENOTCONN) is lazily unmounted first.
+/// directory (and, when asked, an empty one). A dead earlier mount on the mount point (stat fails with ENOTCONN) is lazily unmounted first.
 /// </summary>
 internal static partial class MountPreflight
 {
@@ -28,7 +28,13 @@ internal static partial class MountPreflight
             CheckFusermount();
         }
 
-        return CheckMountPoint(mountPoint, options.RecoverStaleMount, logger);
+        var path = CheckMountPoint(mountPoint, options.RecoverStaleMount, logger);
+        if (options.RequireEmptyMountPoint)
+        {
+            CheckEmpty(path);
+        }
+
+        return path;
     }
 
     public static void CheckLibFuse()
@@ -100,6 +106,26 @@ internal static partial class MountPreflight
             Errno.ENOTCONN => throw new FuseMountException($"The mount point {full} holds a dead FUSE mount (Transport endpoint is not connected): run `fusermount3 -u -z {full}`."),
             _ => throw new FuseMountException($"The mount point {full} cannot be used: {Describe(errno)}."),
         };
+    }
+
+    private static void CheckEmpty(string path)
+    {
+        string[] entries;
+        try
+        {
+            entries = [.. Directory.EnumerateFileSystemEntries(path).Take(3).Select(Path.GetFileName).OfType<string>()];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FuseMountException($"The mount point {path} cannot be listed: {e.Message}");
+        }
+
+        if (entries.Length > 0)
+        {
+            throw new FuseMountException(
+                $"The mount point {path} is not empty (it holds {string.Join(", ", entries.Take(2))}{(entries.Length > 2 ? ", ..." : "")}): " +
+                "mounting would hide those files. Move them away or choose an empty directory.");
+        }
     }
 
     /// <summary>The path without symlinks, as the mount table will show it.</summary>

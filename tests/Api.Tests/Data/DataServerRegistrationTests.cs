@@ -58,6 +58,10 @@ public sealed class DataServerRegistrationTests
         }
 
         // Let a few heartbeats fail, then bring meta back: every data server is up again under the same id.
+        // The first failure is awaited rather than assumed: on a loaded machine a heartbeat can be late.
+        await cluster.WaitUntilAsync(
+            () => Task.FromResult(cluster.DataServers[0].Process.ReadLog().Contains("is unreachable", StringComparison.Ordinal)),
+            Timeout, "data-1 to notice that meta is gone", ct);
         await Task.Delay(cluster.Options.HeartbeatInterval * 5, ct);
         var before = DateTimeOffset.UtcNow;
         await cluster.StartMetaAsync(cancellationToken: ct);
@@ -65,6 +69,9 @@ public sealed class DataServerRegistrationTests
             async () => (await cluster.MetaApi.GetServerAsync(id, ct)) is { State: ServerState.Up } s && s.LastHeartbeat > before && s.Stats.ChunkCount == 1,
             Timeout, "data-1 to heartbeat the restarted meta", ct);
         Assert.Equal(id, await cluster.ServerIdAsync(0, ct));
+        await cluster.WaitUntilAsync(
+            () => Task.FromResult(cluster.DataServers[0].Process.ReadLog().Contains("is reachable again", StringComparison.Ordinal)),
+            Timeout, "data-1 to log that meta is back", ct);
 
         // The outage is logged once, not once per failed attempt.
         var log = cluster.DataServers[0].Process.ReadLog();

@@ -4,7 +4,8 @@ namespace ReplicaFs.Api.Tests.Meta;
 
 /// <summary>
 /// A metadata server for self-healing tests: made-up servers heartbeat through <see cref="FakeServerFleet"/> and go
-/// down one second after they stop; uncommitted chunk versions become garbage after two seconds.
+/// down three seconds after they stop (generous, so that a loaded machine does not lose them); uncommitted chunk
+/// versions become garbage after two seconds.
 /// </summary>
 public sealed class HealingClusterFixture : ClusterFixture
 {
@@ -18,7 +19,7 @@ public sealed class HealingClusterFixture : ClusterFixture
         Replicas = 3,
         ChunkSize = 64 * 1024,
         HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        HeartbeatTimeout = TimeSpan.FromSeconds(1),
+        HeartbeatTimeout = TimeSpan.FromSeconds(3),
         ExtraMetaArguments = ["--garbage-grace-seconds", "2"],
     };
 }
@@ -33,7 +34,7 @@ public sealed class ReReplicationClusterFixture : ClusterFixture
         Replicas = 2,
         ChunkSize = 64 * 1024,
         HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        HeartbeatTimeout = TimeSpan.FromSeconds(1),
+        HeartbeatTimeout = TimeSpan.FromSeconds(3),
         ExtraMetaArguments = ["--rereplicate-after-seconds", "2"],
     };
 }

@@ -16,7 +16,7 @@ public sealed class HealthClusterFixture : ClusterFixture
         Replicas = 3,
         ChunkSize = 64 * 1024,
         HeartbeatInterval = TimeSpan.FromMilliseconds(200),
-        HeartbeatTimeout = TimeSpan.FromSeconds(1),
+        HeartbeatTimeout = TimeSpan.FromSeconds(3),
     };
 }
 

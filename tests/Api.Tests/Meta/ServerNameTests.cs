@@ -65,7 +65,8 @@ public sealed class ServerNameTests(NamesClusterFixture fixture) : IClassFixture
     [Fact]
     public async Task A_default_name_taken_by_an_operator_gets_a_suffix()
     {
-        var next = (await _api.GetServersAsync(Token)).Max(s => s.Id) + 2;
+        // The test may run first, on a server that knows nobody yet.
+        var next = (await _api.GetServersAsync(Token)).Select(s => s.Id).DefaultIfEmpty(0).Max() + 2;
         await _api.RegisterAsync(FakeDataServers.Request(320) with { Name = $"data-{next}" }, Token);
 
         var plain = await _api.RegisterAsync(FakeDataServers.Request(321), Token);

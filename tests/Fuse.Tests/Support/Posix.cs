@@ -68,6 +68,36 @@ internal static unsafe partial class Posix
 
     public static Errno Chown(string path, uint uid, uint gid) => Check(ChownNative(path, uid, gid));
 
+    public static Errno Lchown(string path, uint uid, uint gid) => Check(LchownNative(path, uid, gid));
+
+    /// <summary>readlink, for its errno only.</summary>
+    public static Errno ReadLink(string path)
+    {
+        var buffer = stackalloc byte[4096];
+        return ReadLinkNative(path, buffer, 4096) < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+    }
+
+    /// <summary>fstat of an open descriptor.</summary>
+    public static Stat Fstat(Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        Stat stat;
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            var errno = Check(FstatNative((int)handle.DangerousGetHandle(), &stat));
+            return errno == Errno.None ? stat : throw new IOException($"fstat: {errno}");
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     public static Errno Chmod(string path, uint mode) => Check(ChmodNative(path, mode));
 
     public static Errno Truncate(string path, long length) => Check(TruncateNative(path, length));
@@ -165,6 +195,15 @@ internal static unsafe partial class Posix
 
     [LibraryImport(Libc, EntryPoint = "chown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int ChownNative(string path, uint uid, uint gid);
+
+    [LibraryImport(Libc, EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LchownNative(string path, uint uid, uint gid);
+
+    [LibraryImport(Libc, EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial nint ReadLinkNative(string path, byte* buffer, nuint size);
+
+    [LibraryImport(Libc, EntryPoint = "fstat", SetLastError = true)]
+    private static partial int FstatNative(int fd, Stat* stat);
 
     [LibraryImport(Libc, EntryPoint = "chmod", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int ChmodNative(string path, uint mode);

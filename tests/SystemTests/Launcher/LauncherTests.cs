@@ -21,28 +21,33 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         try
         {
             // up: one line per part.
-            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
             Assert.True(up.ExitCode == 0, up.ToString());
             var cluster = DetachedCluster.Parse(up.Stdout);
             Assert.Equal(2, cluster.DataServers.Count);
             Assert.Equal(_stateDir, cluster.StateDirectory);
-            Assert.Equal(3, cluster.Servers.Select(s => s.Port).Distinct().Count());
-            Assert.All(cluster.Servers, s => Assert.Equal("127.0.0.1", s.Host));
+            Assert.Equal(4, cluster.Servers.Append(cluster.Web).Select(s => s.Port).Distinct().Count());
+            Assert.All(cluster.Servers.Append(cluster.Web), s => Assert.Equal("127.0.0.1", s.Host));
             foreach (var server in cluster.Servers)
             {
                 await AssertAnswersAsync(server, "/healthz", "Healthy", cancellationToken);
                 await AssertAnswersAsync(server, "/swagger/index.html", "swagger-ui", cancellationToken);
             }
 
+            // The dashboard answers, and its page loads its own assets.
+            await AssertAnswersAsync(cluster.Web, "/healthz", "Healthy", cancellationToken);
+            await AssertAnswersAsync(cluster.Web, "/", "blazor.web", cancellationToken);
+            await AssertAnswersAsync(cluster.Web, "/_framework/blazor.web.js", "Blazor", cancellationToken);
+
             await AssertRegisteredAsync(cluster, up.Stderr, cancellationToken);
 
-            // The run record names every server by pid, and they run.
+            // The run record names the supervisor (web) and every server it started, by pid, and they run.
             var processes = RecordedProcess.Read(_stateDir);
-            Assert.Equal(["meta", "data-1", "data-2"], processes.Select(p => p.Name));
-            Assert.Equal(cluster.Servers, processes.Select(p => p.Url));
+            Assert.Equal(["web", "meta", "data-1", "data-2"], processes.Select(p => p.Name));
+            Assert.Equal(cluster.Servers.Prepend(cluster.Web), processes.Select(p => p.Url));
             Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} (pid {p.Pid}) is not running"));
 
-            // The admin token is made once, private, and reaches the servers through the environment, not the command line.
+            // The admin token is made once, private, and reaches every process through the environment, not the command line.
             var tokenFile = Path.Combine(_stateDir, "admin-token");
             var token = (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim();
             Assert.Matches("^[0-9a-f]{64}$", token);
@@ -51,19 +56,23 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             {
                 var commandLine = await File.ReadAllTextAsync($"/proc/{process.Pid}/cmdline", cancellationToken);
                 Assert.DoesNotContain(token, commandLine, StringComparison.Ordinal);
-                Assert.Contains("--enable-faults", commandLine, StringComparison.Ordinal);
+                if (process.Name != "web")
+                {
+                    Assert.Contains("--enable-faults", commandLine, StringComparison.Ordinal);
+                }
+
                 var environment = await File.ReadAllTextAsync($"/proc/{process.Pid}/environ", cancellationToken);
                 Assert.Contains($"REPLICAFS_ADMIN_TOKEN={token}\0", environment, StringComparison.Ordinal);
             }
 
             // A second cluster on the same state directory is refused, and the first keeps running.
-            var second = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2"], cancellationToken);
+            var second = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
             Assert.True(second.ExitCode != 0, second.ToString());
             Assert.Contains("already running", second.Stderr, StringComparison.Ordinal);
             Assert.Empty(second.Stdout);
             Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} stopped after the refused second up"));
 
-            // down stops exactly those processes, closes their ports and removes the run record.
+            // down stops exactly those processes (through the supervisor), closes their ports and removes the run record.
             var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
             Assert.True(down.ExitCode == 0, down.ToString());
             foreach (var process in processes)
@@ -81,11 +90,12 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             Assert.Contains("Nothing is running", downAgain.Stderr, StringComparison.Ordinal);
 
             // up again reuses the state directory: same ports (data servers are known to meta by URL), same token.
-            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir], cancellationToken);
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--no-mount"], cancellationToken);
             Assert.True(again.ExitCode == 0, again.ToString());
             Assert.Contains("Reusing the cluster", again.Stderr, StringComparison.Ordinal);
             var reused = DetachedCluster.Parse(again.Stdout);
             Assert.Equal(cluster.Servers, reused.Servers);
+            Assert.Equal(cluster.Web, reused.Web);
             Assert.Equal(token, (await File.ReadAllTextAsync(tokenFile, cancellationToken)).Trim());
             foreach (var server in reused.Servers)
             {
@@ -111,7 +121,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var cancellationToken = TestContext.Current.CancellationToken;
         try
         {
-            using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1"]);
+            using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"]);
             var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
             var banner = new List<string>();
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -130,10 +140,13 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             var text = string.Join('\n', banner);
             Assert.True(banner.Count > 0 && banner[^1].StartsWith("Press Ctrl+C", StringComparison.Ordinal), text + await ReadIfExitedAsync(launcher, stderr));
             var processes = RecordedProcess.Read(_stateDir);
-            Assert.Equal(["meta", "data-1"], processes.Select(p => p.Name));
+            Assert.Equal(["web", "meta", "data-1"], processes.Select(p => p.Name));
             foreach (var process in processes)
             {
-                Assert.Contains($"{process.Url.ToString().TrimEnd('/')}/swagger", text, StringComparison.Ordinal);
+                var url = process.Url.ToString().TrimEnd('/');
+                Assert.Contains(banner, line => line.StartsWith($"  {process.Name} ", StringComparison.Ordinal)
+                    && line.Contains(url, StringComparison.Ordinal)
+                    && line.Contains(process.Name == "web" ? "dashboard" : $"{url}/swagger", StringComparison.Ordinal));
                 await AssertAnswersAsync(process.Url, "/healthz", "Healthy", cancellationToken);
             }
 
@@ -155,6 +168,107 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
             }
 
             Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the run record is still there");
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task Kill_and_restore_go_through_the_supervisor_by_name_or_url()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "2", "--no-mount"], cancellationToken);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var cluster = DetachedCluster.Parse(up.Stdout);
+            var before = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
+
+            var kill = await Launcher(["kill", "data-2", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(kill.ExitCode == 0, kill.ToString());
+            Assert.Contains($"Killed data-2 (pid {before.Pid}) with SIGKILL", kill.Stdout, StringComparison.Ordinal);
+            Assert.False(before.IsRunning, "data-2 still runs after kill");
+            await AssertClosedAsync(cluster.DataServers[1], cancellationToken);
+
+            Assert.Contains("data-2 is Down at the metadata server", kill.Stdout, StringComparison.Ordinal);
+
+            // The operator CLI's exit codes (docs/cli.md): 4 = refused or bad input, nothing changed.
+            var again = await Launcher(["kill", "data-2", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(4, again.ExitCode);
+            Assert.Contains("HTTP 409", again.Stderr, StringComparison.Ordinal);
+            Assert.Contains("data-2 is not running", again.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", again.Stderr, StringComparison.Ordinal);
+
+            var meta = await Launcher(["kill", "meta", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(4, meta.ExitCode);
+            Assert.Contains("No data server is named 'meta'", meta.Stderr, StringComparison.Ordinal);
+            var unknown = await Launcher(["restore", "http://127.0.0.1:1", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(4, unknown.ExitCode);
+            Assert.Contains("No data server is named 'http://127.0.0.1:1' or listens at it", unknown.Stderr, StringComparison.Ordinal);
+
+            // Restore by URL: the same port, a new process, recorded so that down stops it.
+            var restore = await Launcher(["restore", cluster.DataServers[1].ToString(), "--state-dir", _stateDir], cancellationToken);
+            Assert.True(restore.ExitCode == 0, restore.ToString());
+            Assert.Contains("with an empty data directory", restore.Stdout, StringComparison.Ordinal);
+            Assert.Contains("data-2 is Up again", restore.Stdout, StringComparison.Ordinal);
+            var after = RecordedProcess.Read(_stateDir).Single(p => p.Name == "data-2");
+            Assert.NotEqual(before.Pid, after.Pid);
+            Assert.True(after.IsRunning);
+            await AssertAnswersAsync(cluster.DataServers[1], "/healthz", "Healthy", cancellationToken);
+
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Contains($"stopped data-2 (pid {after.Pid})", down.Stderr, StringComparison.Ordinal);
+            Assert.False(after.IsRunning);
+
+            var none = await Launcher(["kill", "data-1", "--state-dir", _stateDir], cancellationToken);
+            Assert.Equal(3, none.ExitCode);
+            Assert.Contains("No local cluster is running from", none.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task The_supervisor_stops_the_cluster_on_SIGTERM_and_down_falls_back_to_the_run_record_when_it_is_gone()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        try
+        {
+            // SIGTERM to the supervisor itself: it stops data servers then meta, and removes the run record.
+            var up = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"], cancellationToken);
+            Assert.True(up.ExitCode == 0, up.ToString());
+            var processes = RecordedProcess.Read(_stateDir);
+            var web = processes.Single(p => p.Name == "web");
+            await SignalAsync(web.Pid, "TERM", cancellationToken);
+            await WaitUntilAsync(() => processes.All(p => !p.IsRunning), TimeSpan.FromSeconds(60), "every process to stop after SIGTERM to the supervisor", cancellationToken);
+            Assert.False(File.Exists(Path.Combine(_stateDir, "run")), "the supervisor left the run record behind");
+            var webLog = await File.ReadAllTextAsync(Path.Combine(_stateDir, "logs", "web.log"), cancellationToken);
+            Assert.Contains("Stopped the cluster.", webLog, StringComparison.Ordinal);
+            var nothing = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.Contains("Nothing is running", nothing.Stderr, StringComparison.Ordinal);
+
+            // SIGKILL to the supervisor: its children keep running, and down stops them from the run record.
+            var again = await Launcher(["up", "--detach", "--state-dir", _stateDir, "--no-mount"], cancellationToken);
+            Assert.True(again.ExitCode == 0, again.ToString());
+            var second = RecordedProcess.Read(_stateDir);
+            var supervisor = second.Single(p => p.Name == "web");
+            await SignalAsync(supervisor.Pid, "KILL", cancellationToken);
+            await WaitUntilAsync(() => !supervisor.IsRunning, TimeSpan.FromSeconds(10), "the supervisor to die", cancellationToken);
+            Assert.All(second.Where(p => p.Name != "web"), p => Assert.True(p.IsRunning, $"{p.Name} died with the supervisor"));
+
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.Contains($"web (pid {supervisor.Pid}) was not running", down.Stderr, StringComparison.Ordinal);
+            foreach (var process in second.Where(p => p.Name != "web"))
+            {
+                Assert.Contains($"stopped {process.Name} (pid {process.Pid})", down.Stderr, StringComparison.Ordinal);
+                Assert.False(process.IsRunning, $"{process.Name} still runs after down");
+            }
         }
         finally
         {
@@ -216,7 +330,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         var unknown = await Launcher(["frobnicate"], cancellationToken);
 
         Assert.Equal(0, help.ExitCode);
-        foreach (var command in new[] { "up", "down", "test", "meta", "data", "help" })
+        foreach (var command in new[] { "up", "down", "status", "kill", "restore", "corrupt", "scrub", "repair", "events", "fsck", "test", "meta", "data", "mount", "demo", "help" })
         {
             Assert.Matches($"(?m)^  {command} ", help.Stdout);
         }
@@ -277,6 +391,20 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await kill.WaitForExitAsync(cancellationToken);
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
     }
 
     private static async Task<string> ReadIfExitedAsync(Process launcher, Task<string> stderr) =>

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using ReplicaFs.Contracts.Files;
+using ReplicaFs.Contracts.Posix;
+using ReplicaFs.Fuse.FileSystem;
+
+namespace ReplicaFs.Fuse.ReplicaFs;
+
+/// <summary>
+/// Directory listings: opendir, readdir, readdirplus, releasedir. Offsets are the metadata server's entry cookies
+/// shifted by two (0 = start, 1 = after ".", 2 = after ".."), so a listing continues exactly after the last entry
+/// the kernel took, however the directory changes meanwhile. readdirplus hands the kernel full attributes with every
+/// name, so <c>ls -l</c> needs no lookup per file.
+/// </summary>
+public sealed partial class ReplicaFileSystem
+{
+    private const long DotOffset = 1;
+    private const long DotDotOffset = 2;
+    private const int MaxPageEntries = 1000;
+    private const uint DirectoryType = 0x4000;
+
+    /// <inheritdoc />
+    public override ValueTask<FuseResult<OpenedHandle>> OpenDirectoryAsync(RequestContext context, ulong nodeId, OpenOptions flags)
+    {
+        // The kernel opens only what it knows as a directory; one removed meanwhile fails at the first readdir.
+        var id = (ulong)Interlocked.Increment(ref _nextHandle);
+        _listings[id] = new DirectoryListing(nodeId);
+        return new(new OpenedHandle(id));
+    }
+
+    /// <inheritdoc />
+    public override ValueTask<Errno> ReadDirectoryAsync(RequestContext context, ulong nodeId, ulong handle, long offset, DirectoryBuffer buffer) =>
+        ListAsync(nodeId, handle, offset, buffer);
+
+    /// <inheritdoc />
+    public override ValueTask<Errno> ReadDirectoryPlusAsync(RequestContext context, ulong nodeId, ulong handle, long offset, DirectoryBuffer buffer) =>
+        ListAsync(nodeId, handle, offset, buffer);
+
+    /// <inheritdoc />
+    public override ValueTask<Errno> ReleaseDirectoryAsync(RequestContext context, ulong nodeId, ulong handle)
+    {
+        _listings.TryRemove(handle, out _);
+        return new(Errno.None);
+    }
+
+    private async ValueTask<Errno> ListAsync(ulong nodeId, ulong handle, long offset, DirectoryBuffer buffer)
+    {
+        Counters.Listing();
+        if (offset < 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        var listing = _listings.TryGetValue(handle, out var open) ? open : new DirectoryListing(nodeId);
+        try
+        {
+            if (offset < DotDotOffset && !AddDots(nodeId, offset, buffer))
+            {
+                return Errno.None;
+            }
+
+            var after = Math.Max(0, offset - DotDotOffset);
+            while (true)
+            {
+                IReadOnlyList<DirectoryEntry> entries;
+                int start;
+                bool isLast;
+                long fetchedAt;
+                if (listing.TryTake(after, _options.ListingReuse, out entries, out start, out isLast))
+                {
+                    fetchedAt = Stopwatch.GetTimestamp();
+                }
+                else
+                {
+                    fetchedAt = Stopwatch.GetTimestamp();
+                    var page = await _client.ReadDirectoryPageAsync((long)nodeId, after == 0 ? null : after, PageSize(buffer));
+                    (entries, start, isLast) = (page.Entries, 0, page.NextCookie is null);
+                }
+
+                for (var i = start; i < entries.Count; i++)
+                {
+                    var entry = entries[i];
+                    if (!Add(buffer, entry, nodeId))
+                    {
+                        listing.Keep(after, entries, i, isLast, fetchedAt);
+                        return Errno.None;
+                    }
+
+                    after = entry.Cookie;
+                }
+
+                if (isLast || entries.Count == 0)
+                {
+                    // Remember the end, so the kernel's closing readdir costs no metadata call.
+                    listing.Keep(after, entries, entries.Count, isLast: true, fetchedAt);
+                    return Errno.None;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            return Fail(e, buffer.IsPlus ? "readdirplus" : "readdir", nodeId);
+        }
+    }
+
+    /// <summary>"." and "..": only their inode numbers and types matter (readdirplus sends them without attributes).</summary>
+    private bool AddDots(ulong nodeId, long offset, DirectoryBuffer buffer)
+    {
+        var attributes = new NodeAttributes { Ino = nodeId, Mode = DirectoryType | 0x1ED };
+        if (offset < DotOffset && !buffer.TryAdd("."u8, attributes, DotOffset))
+        {
+            return false;
+        }
+
+        var parent = nodeId == RootNode ? RootNode : _nodes.ParentOf(nodeId, nodeId);
+        return buffer.TryAdd(".."u8, attributes with { Ino = parent }, DotDotOffset);
+    }
+
+    private bool Add(DirectoryBuffer buffer, DirectoryEntry entry, ulong directory)
+    {
+        Span<byte> name = stackalloc byte[EntryNames.MaxEncodedBytes];
+        var length = EntryNames.Encode(entry.Name, name);
+        var attributes = entry.Attributes;
+        if (!buffer.TryAdd(name[..length], Entry(attributes), entry.Cookie + DotDotOffset))
+        {
+            return false;
+        }
+
+        if (buffer.IsPlus)
+        {
+            // Every readdirplus entry is a lookup the kernel will forget (the binding undoes it if the reply fails).
+            _nodes.AddLookup(NodeIdOf(attributes), IsDirectory(attributes) ? directory : 0);
+        }
+
+        return true;
+    }
+
+    /// <summary>About as many entries as one reply takes (plus entries are ~160 bytes, plain ones ~32), within meta's limits.</summary>
+    private static int PageSize(DirectoryBuffer buffer) =>
+        Math.Clamp(buffer.Capacity / (buffer.IsPlus ? 128 : 24), 8, MaxPageEntries);
+}
