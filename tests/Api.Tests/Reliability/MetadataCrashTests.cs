@@ -13,7 +13,7 @@ namespace ReplicaFs.Api.Tests.Reliability;
 /// The metadata server killed with SIGKILL in a storm of creates, writes, truncates, renames, links, unlinks, mkdirs and
 /// rmdirs by several quorum clients, then restarted, in rounds: every acknowledged operation is there (the one in flight
 /// per client either fully or not at all), every file reads back byte for byte, the namespace is consistent (checked
-/// through the REST API the way fsck does, and in SQL), every committed chunk is on its Ok replicas with its checksum,
+/// through the REST API the way fsck does, in SQL, and with the operator's own <c>fsck</c>), every committed chunk is on its Ok replicas with its checksum,
 /// and in the end the data servers hold exactly the committed versions: chunks of deleted files, superseded versions
 /// and versions written but never committed (the writes in flight at the kill) are all collected.
 /// Rounds: <c>REPLICAFS_META_CRASH_ROUNDS</c> (default 2); seeded.
@@ -96,12 +96,20 @@ public sealed class MetadataCrashTests
             NamespaceConsistency.Check(cluster);
             var report = await new NamespaceCheck(cluster.MetaApi, DataServer).RunAsync(Ct);
             Assert.True(report.Problems.Count == 0, $"Round {round}: {report}");
+
+            // The operator's fsck agrees: every file is readable with Qr = 2 (a replica that missed the write in flight may still be catching up).
+            var (fsck, fsckOutput) = await OperatorFsck.RunAsync(cluster, 2, Ct);
+            Assert.True(fsck is 0 or 1, $"Round {round}: fsck exited {fsck}:\n{fsckOutput}");
             TestContext.Current.TestOutputHelper?.WriteLine(
                 $"round {round}: {workers.Sum(w => w.Acknowledged)} operations acknowledged before the kill ({string.Join(", ", workers.Select(w => w.InFlight ?? "none"))} in flight); {report}");
         }
 
         var committed = await ClusterConvergence.WaitForGarbageCollectionAsync(cluster, TimeSpan.FromSeconds(120), Ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"Garbage collected: the data servers hold exactly the {committed} committed replicas.");
+
+        // Healed: fsck finds every replica of every chunk good.
+        var (exitCode, output) = await OperatorFsck.RunAsync(cluster, 2, Ct);
+        Assert.True(exitCode == 0, $"fsck exited {exitCode}:\n{output}");
     }
 
     private static IDataServerApi DataServer(string url) =>
