@@ -18,6 +18,10 @@ public sealed class StatusCommandTests(CliClusterFixture fixture) : IClassFixtur
         }
 
         await _cli.WaitForHealthAsync(HealthStatus.Healthy);
+        // The chunk counts come with the heartbeats, one interval after the write.
+        await _cli.Cluster.WaitUntilAsync(
+            async () => (await _cli.Cluster.MetaApi.GetServersAsync(TestContext.Current.CancellationToken)).All(s => s.Stats.ChunkCount > 0),
+            TimeSpan.FromSeconds(30), "every data server to report its chunks", TestContext.Current.CancellationToken);
         var status = await _cli.RunAsync("status");
 
         Assert.True(status.ExitCode == 0, status.ToString());

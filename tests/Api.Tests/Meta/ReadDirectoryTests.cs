@@ -54,13 +54,15 @@ public sealed class ReadDirectoryTests(NamespaceClusterFixture fixture)
         // Between pages: remove some listed and some unlisted entries, add new ones, rename one unlisted entry.
         var random = new Random(20261124);
         var removedListed = seen.Select(e => e.Name).OrderBy(_ => random.Next()).Take(20).ToList();
-        var removedUnlisted = names.Skip(100).OrderBy(_ => random.Next()).Take(30).ToList();
+        // Entries are created in parallel, so the first page holds the first 100 created, not e000-e099.
+        var unlisted = names.Except(seen.Select(e => e.Name)).ToList();
+        var removedUnlisted = unlisted.OrderBy(_ => random.Next()).Take(30).ToList();
         foreach (var name in removedListed.Concat(removedUnlisted))
         {
             await _api.UnlinkAsync(dir.Ino, name, cancellationToken: Token);
         }
 
-        var survivor = names.Skip(100).Except(removedUnlisted).First();
+        var survivor = unlisted.Except(removedUnlisted).First();
         await _api.RenameAsync(new RenameRequest(dir.Ino, survivor, dir.Ino, "renamed-survivor"), Token);
         await CreateManyAsync(dir.Ino, Enumerable.Range(0, 50).Select(i => $"new{i:D2}").ToList());
 

@@ -98,8 +98,16 @@ public sealed class ServerFailureTests
         Assert.All(failures, f =>
         {
             Assert.Equal(EventSeverity.Error, f.Severity);
-            Assert.Contains("2 of 4 replica(s) acknowledged", f.Message, StringComparison.Ordinal);
             Assert.Contains("Qw=3", f.Message, StringComparison.Ordinal);
+            // The new chunk is placed on live servers only: if meta has already noticed the two kills, its replica
+            // set holds just the two survivors.
+            if (f.Message.Contains("2 of 2 replica(s) acknowledged", StringComparison.Ordinal))
+            {
+                Assert.Equal(committed.Chunks.Count, now.Chunks.Single(c => c.ChunkId == f.ChunkId).Index);
+                return;
+            }
+
+            Assert.Contains("2 of 4 replica(s) acknowledged", f.Message, StringComparison.Ordinal);
             Assert.All(down, name => Assert.Contains($"{name}: unreachable", f.Message, StringComparison.Ordinal));
         });
 
