@@ -299,13 +299,18 @@ internal sealed class HostileInputGenerator(OpenApiDocument document, HostileTar
         return operation.HasBinaryBody ? (Encoding.ASCII.GetBytes("v"), ChunkHeaders.OctetStream) : (null, null);
     }
 
-    /// <summary>Seeded junk for a path segment or query value: random bytes, percent-encoded.</summary>
+    /// <summary>
+    /// Seeded junk for a path segment or query value: random bytes, percent-encoded, with at least one 0xFF (never
+    /// valid UTF-8), so that a short draw such as <c>%15</c> cannot happen to be a legal name that a correct server
+    /// must accept.
+    /// </summary>
     private static IEnumerable<string> Junk(Random random, int count)
     {
         for (var i = 0; i < count; i++)
         {
             var bytes = new byte[random.Next(1, 40)];
             random.NextBytes(bytes);
+            bytes[random.Next(bytes.Length)] = 0xFF;
             yield return string.Concat(bytes.Select(b => $"%{b:X2}"));
         }
     }
