@@ -1,9 +1,9 @@
 namespace ReplicaFs.Api.Hosting;
 
 /// <summary>
-/// Checks the admin token of an endpoint guarded by <see cref="AdminTokenFilter"/> before the endpoint runs, so that a
-/// caller without the token gets 401 or 403 and never a validation answer about a body the server should not have read.
-/// (Endpoint filters run only after the body is bound.)
+/// The one place the admin token is checked: refuses a request whose endpoint carries an <see cref="AdminTokenGuard"/>
+/// before the endpoint runs, so that a caller without the token gets 401 or 403 and never a validation answer about a
+/// body the server should not have read (endpoint filters would run only after the body is bound).
 /// </summary>
 public sealed class AdminTokenMiddleware(RequestDelegate next)
 {
@@ -11,7 +11,7 @@ public sealed class AdminTokenMiddleware(RequestDelegate next)
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminTokenFilter>() is { } guard && guard.Refusal(context) is { } refusal)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<AdminTokenGuard>() is { } guard && guard.Refusal(context) is { } refusal)
         {
             await refusal.ExecuteAsync(context);
             return;

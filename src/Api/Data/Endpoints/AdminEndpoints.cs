@@ -17,26 +17,20 @@ public static class AdminEndpoints
     /// <summary>Maps <c>/api/admin</c>, guarded by <paramref name="adminToken"/>.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app, string adminToken)
     {
-        var group = AdminTokenFilter.GuardWith(app.MapGroup("/api/admin").WithTags("Admin"), adminToken)
+        var group = AdminTokenGuard.GuardWith(app.MapGroup("/api/admin").WithTags("Admin"), adminToken)
             .AddEndpointFilter<PosixErrorFilter>();
 
         group.MapPost("/scrub", StartScrub)
             .WithName("StartScrub")
-            .WithSummary("Starts a scrub pass now (re-verify every stored chunk version), or reports the one under way; returns at once with its progress.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("Starts a scrub pass now (re-verify every stored chunk version), or reports the one under way; returns at once with its progress.");
 
         group.MapPost("/rebuild", StartRebuild)
             .WithName("StartRebuild")
-            .WithSummary("Asks the metadata server for replicas to rebuild, catch up or repair now (also retrying those that failed recently); returns at once.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("Asks the metadata server for replicas to rebuild, catch up or repair now (also retrying those that failed recently); returns at once.");
 
         group.MapPost("/gc", CollectGarbage)
             .WithName("CollectGarbage")
             .WithSummary("Runs a garbage-collection pass now and returns the status after it.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;

@@ -20,56 +20,42 @@ public static class FaultEndpoints
     /// <summary>Maps <c>/api/faults</c>, guarded by <paramref name="adminToken"/>.</summary>
     public static IEndpointRouteBuilder MapFaultEndpoints(this IEndpointRouteBuilder app, string adminToken)
     {
-        var group = AdminTokenFilter.GuardWith(app.MapGroup("/api/faults").WithTags("Faults"), adminToken)
+        var group = AdminTokenGuard.GuardWith(app.MapGroup("/api/faults").WithTags("Faults"), adminToken)
             .AddEndpointFilter<PosixErrorFilter>();
 
         group.MapPost("/corrupt", Corrupt)
             .WithName("CorruptChunk")
             .WithSummary("Flips (XOR 0xFF) bytes of a stored chunk payload on disk without fixing its recorded checksum.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapPost("/crash", Crash)
             .WithName("CrashDataServer")
             .WithSummary("Crash: drops every stored chunk (disk and memory) and answers 503 to everything but /healthz, /api/stats and restore until restored.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         group.MapPost("/restore", Restore)
             .WithName("RestoreDataServer")
             .WithSummary("Restore after a crash: comes back empty with a new instance id, registers again and rebuilds from its peers (409 when not crashed).")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         group.MapGet("/", GetFaults)
             .WithName("GetInjectedFaults")
-            .WithSummary("The faults injected now: latency, disk full, cut off, crashed, and since when writes are refused for lack of space.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("The faults injected now: latency, disk full, cut off, crashed, and since when writes are refused for lack of space.");
 
         group.MapPost("/latency", SetLatency)
             .WithName("InjectLatency")
             .WithSummary($"Delays every chunk request by delayMs milliseconds before it is handled (0 ends it; at most {NetworkFaults.MaxLatencyMs}).")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
 
         group.MapPost("/disk-full", SetDiskFull)
             .WithName("InjectDiskFull")
-            .WithSummary("While full is true, every chunk write and repair is refused with ENOSPC (507) as on a full disk and nothing is stored; reads go on.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("While full is true, every chunk write and repair is refused with ENOSPC (507) as on a full disk and nothing is stored; reads go on.");
 
         group.MapPost("/cut-off", SetCutOff)
             .WithName("InjectCutOff")
             .WithSummary("Cuts the server off the network: every request but these fault endpoints loses its connection (Reset: at once; Silent: held unanswered), and its own calls to meta and peers fail. Off reconnects it.")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 

@@ -4,29 +4,23 @@ using System.Text;
 namespace ReplicaFs.Api.Hosting;
 
 /// <summary>
-/// Lets a request through only with <c>Authorization: Bearer &lt;admin token&gt;</c>: 401 without a token, 403 with a wrong one.
-/// Put it on a group both as a filter and as metadata (<see cref="GuardWith{TBuilder}"/>): as metadata,
-/// <see cref="AdminTokenMiddleware"/> checks the token before the request body is even read.
+/// The admin bearer token an endpoint needs: <c>Authorization: Bearer &lt;admin token&gt;</c>, 401 without a token,
+/// 403 with a wrong one. Endpoints carry it as metadata (<see cref="GuardWith{TBuilder}"/>) and
+/// <see cref="AdminTokenMiddleware"/> enforces it before the endpoint runs, so the request body is never even read.
 /// </summary>
-public sealed class AdminTokenFilter(string token) : IEndpointFilter
+public sealed class AdminTokenGuard(string token)
 {
     private readonly byte[] _expected = Encoding.UTF8.GetBytes(token);
 
-    /// <summary>Guards every endpoint of <paramref name="builder"/> with <paramref name="token"/>.</summary>
+    /// <summary>Guards every endpoint of <paramref name="builder"/> with <paramref name="token"/> and documents its 401 and 403.</summary>
     public static TBuilder GuardWith<TBuilder>(TBuilder builder, string token)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var filter = new AdminTokenFilter(token);
-        return builder.WithMetadata(filter).AddEndpointFilter(filter);
-    }
-
-    /// <inheritdoc />
-    public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        return Refusal(context.HttpContext) is { } refusal ? ValueTask.FromResult<object?>(refusal) : next(context);
+        return builder
+            .WithMetadata(new AdminTokenGuard(token))
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 
     /// <summary>The 401 or 403 answer for a request without the right token; null when the token is right.</summary>
