@@ -47,6 +47,15 @@ public sealed class QueryEncodingMiddleware(RequestDelegate next, IProblemDetail
     public static bool IsValid(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
+
+        // Without a percent escape every byte is either ASCII or comes from a character Kestrel already decoded, so
+        // the query is valid as it stands: the usual case (every chunk request's ?version=&offset=&length=) is
+        // answered without decoding or allocating anything.
+        if (!query.Contains('%', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
         var bytes = new List<byte>(query.Length);
         for (var i = 0; i < query.Length; i++)
         {
