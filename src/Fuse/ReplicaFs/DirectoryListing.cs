@@ -7,7 +7,7 @@ namespace ReplicaFs.Fuse.ReplicaFs;
 /// buffer takes; the rest waits here for the next readdir, which continues exactly where the kernel stopped. The
 /// remainder is only reused while fresh, and only for the offset it continues from.
 /// </summary>
-internal sealed class DirectoryListing(ulong nodeId)
+internal sealed class DirectoryListing
 {
     private readonly Lock _gate = new();
     private IReadOnlyList<DirectoryEntry>? _pending;
@@ -16,14 +16,11 @@ internal sealed class DirectoryListing(ulong nodeId)
     private bool _pendingIsLast;
     private long _fetchedAt;
 
-    /// <summary>The directory.</summary>
-    public ulong NodeId { get; } = nodeId;
-
     /// <summary>
     /// The entries that follow cookie <paramref name="after"/>, if a recent fetch left them here; <paramref name="isLast"/>
-    /// says whether they end the directory.
+    /// says whether they end the directory, <paramref name="fetchedAt"/> when they were fetched (their age does not restart).
     /// </summary>
-    public bool TryTake(long after, TimeSpan maxAge, out IReadOnlyList<DirectoryEntry> entries, out int start, out bool isLast)
+    public bool TryTake(long after, TimeSpan maxAge, out IReadOnlyList<DirectoryEntry> entries, out int start, out bool isLast, out long fetchedAt)
     {
         lock (_gate)
         {
@@ -32,6 +29,7 @@ internal sealed class DirectoryListing(ulong nodeId)
             entries = fresh ? _pending! : [];
             start = fresh ? _pendingStart : 0;
             isLast = fresh && _pendingIsLast;
+            fetchedAt = _fetchedAt;
             _pending = null;
             _pendingAfter = -1;
             return fresh;

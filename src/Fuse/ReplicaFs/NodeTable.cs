@@ -18,18 +18,6 @@ internal sealed class NodeTable
     /// <summary>Whether any file is open through this mount (only then can an unlink hit an open file).</summary>
     public bool AnyOpen => Volatile.Read(ref _openHandles) > 0;
 
-    /// <summary>Inodes tracked (for tests and diagnostics).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _nodes.Count;
-            }
-        }
-    }
-
     /// <summary>The kernel's lookup count of a node (0 when unknown).</summary>
     public ulong LookupsOf(ulong nodeId)
     {
@@ -220,15 +208,6 @@ internal sealed class NodeTable
             Mtime = mtime,
             Ctime = ctime,
         };
-    }
-
-    /// <summary>Every open handle (for shutdown).</summary>
-    public IReadOnlyList<OpenHandle> AllHandles()
-    {
-        lock (_gate)
-        {
-            return [.. _nodes.Values.SelectMany(n => n.Handles)];
-        }
     }
 
     private NodeState GetOrAdd(ulong nodeId)

@@ -23,7 +23,7 @@ public sealed partial class ReplicaFileSystem
     {
         // The kernel opens only what it knows as a directory; one removed meanwhile fails at the first readdir.
         var id = (ulong)Interlocked.Increment(ref _nextHandle);
-        _listings[id] = new DirectoryListing(nodeId);
+        _listings[id] = new DirectoryListing();
         return new(new OpenedHandle(id));
     }
 
@@ -50,7 +50,7 @@ public sealed partial class ReplicaFileSystem
             return Errno.EINVAL;
         }
 
-        var listing = _listings.TryGetValue(handle, out var open) ? open : new DirectoryListing(nodeId);
+        var listing = _listings.TryGetValue(handle, out var open) ? open : new DirectoryListing();
         try
         {
             if (offset < DotDotOffset && !AddDots(nodeId, offset, buffer))
@@ -61,15 +61,8 @@ public sealed partial class ReplicaFileSystem
             var after = Math.Max(0, offset - DotDotOffset);
             while (true)
             {
-                IReadOnlyList<DirectoryEntry> entries;
-                int start;
-                bool isLast;
-                long fetchedAt;
-                if (listing.TryTake(after, _options.ListingReuse, out entries, out start, out isLast))
-                {
-                    fetchedAt = Stopwatch.GetTimestamp();
-                }
-                else
+                // A remainder left by the previous readdir keeps the age of its fetch: reuse never extends it.
+                if (!listing.TryTake(after, _options.ListingReuse, out var entries, out var start, out var isLast, out var fetchedAt))
                 {
                     fetchedAt = Stopwatch.GetTimestamp();
                     var page = await _client.ReadDirectoryPageAsync((long)nodeId, after == 0 ? null : after, PageSize(buffer));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ReplicaFs.Contracts.Chunks;
+using ReplicaFs.Contracts.Cluster;
 using ReplicaFs.Fuse.Tests.Support;
 using ReplicaFs.Testing;
 
@@ -110,6 +111,80 @@ public sealed class FaultTests
         await File.WriteAllTextAsync(mount.PathOf("after.txt"), "after", ct);
         Assert.Equal("after", await File.ReadAllTextAsync(mount.PathOf("after.txt"), ct));
         Assert.Equal("after".Length, (await mount.Client.ResolveAsync("/after.txt", ct)).Size);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Full_data_servers_refuse_the_commit_with_EIO_nothing_half_written_becomes_visible_and_space_heals_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await TestCluster.StartAsync(ReplicaClusterFixture.Shape, ct);
+        await using var mount = await ClusterMount.StartAsync(cluster, readQuorum: 2, writeQuorum: 2);
+
+        // One of three full (it answers 507 ENOSPC): Qw 2 still holds, and the file is whole on the other two.
+        await cluster.FaultsApi(0).SetDiskFullAsync(new DiskFullFault(true), ct);
+        var one = FileSystemBehaviourTests.Pattern(Chunk + 5000, 10);
+        await File.WriteAllBytesAsync(mount.PathOf("one-full.bin"), one, ct);
+        Assert.Equal(one, await ReadThroughClientAsync(mount, "/one-full.bin"));
+
+        // Two of three full: the buffered write() succeeds; the fsync that commits it, and the close, report EIO.
+        await cluster.FaultsApi(1).SetDiskFullAsync(new DiskFullFault(true), ct);
+        var fsync = await Shell.RunCheckedAsync(
+            """
+            perl -e 'use IO::Handle; open(my $f, ">", $ARGV[0]) or die "open: $!";
+              print defined(syswrite($f, "x" x 1000)) ? "write ok" : "write $!", "\n";
+              print $f->sync ? "fsync ok" : "fsync $!", "\n";
+              print close($f) ? "close ok" : "close $!", "\n"' full.bin
+            """,
+            mount.Root);
+        Assert.Equal("write ok\nfsync Input/output error\nclose Input/output error\n", fsync);
+        Assert.Equal(0, (await mount.Client.ResolveAsync("/full.bin", ct)).Size);
+        Assert.Contains("failed: 507: The data directory is full", mount.Log(), StringComparison.Ordinal);
+
+        // Room again: the same mount commits, and the file is whole.
+        await cluster.FaultsApi(0).SetDiskFullAsync(new DiskFullFault(false), ct);
+        await cluster.FaultsApi(1).SetDiskFullAsync(new DiskFullFault(false), ct);
+        var after = FileSystemBehaviourTests.Pattern(3000, 11);
+        await File.WriteAllBytesAsync(mount.PathOf("full.bin"), after, ct);
+        Assert.Equal(after, await ReadThroughClientAsync(mount, "/full.bin"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_dead_metadata_server_is_EIO_not_a_hang_and_the_same_mount_works_when_it_returns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = await TestCluster.StartAsync(ReplicaClusterFixture.Shape, ct);
+        await using var mount = await ClusterMount.StartAsync(
+            cluster,
+            readQuorum: 2,
+            writeQuorum: 2,
+            configure: options => options with { MetaTimeout = TimeSpan.FromSeconds(2) });
+        var before = FileSystemBehaviourTests.Pattern(5000, 12);
+        await File.WriteAllBytesAsync(mount.PathOf("before.bin"), before, ct);
+
+        await cluster.KillMetaAsync();
+        foreach (var script in new[] { $"stat {mount.PathOf("never-seen")}", $"mkdir {mount.PathOf("lost")}", $"ls -l {mount.Root}" })
+        {
+            var failed = await Shell.RunAsync(script, timeout: TimeSpan.FromSeconds(30));
+            Assert.NotEqual(0, failed.ExitCode);
+            Assert.Contains("Input/output error", failed.Error, StringComparison.Ordinal);
+        }
+
+        await cluster.StartMetaAsync(cancellationToken: ct);
+        Directory.CreateDirectory(mount.PathOf("after"));
+        var after = FileSystemBehaviourTests.Pattern(7000, 13);
+        await File.WriteAllBytesAsync(mount.PathOf("after", "after.bin"), after, ct);
+        Assert.Equal(after, await ReadThroughClientAsync(mount, "/after/after.bin"));
+        Assert.Equal(before, await ReadThroughClientAsync(mount, "/before.bin"));
+    }
+
+    /// <summary>Reads a whole file through the mount's client library: quorum reads of the committed chunks, no kernel cache.</summary>
+    private static async Task<byte[]> ReadThroughClientAsync(ClusterMount mount, string path)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = await mount.Client.ResolveAsync(path, ct);
+        var bytes = new byte[file.Size];
+        Assert.Equal(bytes.Length, await mount.Client.ReadAsync(file.Ino, 0, bytes, ct));
+        return bytes;
     }
 
     /// <summary>Creates and writes a file through the mount's client library (the kernel caches none of it); returns its inode.</summary>
