@@ -269,22 +269,11 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
         {
             // The dashboard listens first: if its port is taken the host fails before any server was started.
             await WaitForListeningAsync(deadline, cancellationToken);
-            var takesName = CapabilityProbe.DataServerTakesNameAsync(_options.DotnetPath, _options.ApiDll, cancellationToken);
-            var mountProblem = _plan.Mount is null
-                ? Task.FromResult<string?>(null)
-                : CapabilityProbe.MountUnavailableReasonAsync(_options.DotnetPath, _options.FuseDll, cancellationToken);
-
             var meta = AddChild(MetaSpec());
             WriteRunRecord();
             await StartAndWaitHealthyAsync([meta], deadline, cancellationToken);
 
-            var named = await takesName;
-            if (!named)
-            {
-                SupervisorLog.DataServersUnnamed(_logger);
-            }
-
-            var data = Enumerable.Range(1, DataServerCount).Select(n => AddChild(DataSpec(n, named))).ToList();
+            var data = Enumerable.Range(1, DataServerCount).Select(n => AddChild(DataSpec(n))).ToList();
             await StartAndWaitHealthyAsync(data, deadline, cancellationToken);
             await WaitRegisteredAsync(data, deadline, cancellationToken);
             foreach (var server in data)
@@ -298,7 +287,7 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
             if (_plan.Mount is { } mount)
             {
                 var child = AddChild(MountSpec(mount));
-                if (await mountProblem is { } problem)
+                if (MountUnavailableReason() is { } problem)
                 {
                     child.MarkUnavailable(problem);
                     SupervisorLog.MountUnavailable(_logger, problem);
@@ -380,7 +369,7 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
         return new ChildSpec("meta", ProcessKind.Meta, _metaUrl, _options.ApiDll, arguments, null);
     }
 
-    private ChildSpec DataSpec(int number, bool named)
+    private ChildSpec DataSpec(int number)
     {
         var name = $"data-{Text(number)}";
         var port = _plan.DataPorts[number - 1];
@@ -392,12 +381,8 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
             "--meta", _metaUrl.GetLeftPart(UriPartial.Authority),
             "--data-dir", dataDirectory,
             "--enable-faults",
+            "--name", name,
         };
-        if (named)
-        {
-            arguments.AddRange(["--name", name]);
-        }
-
         return new ChildSpec(name, ProcessKind.Data, LoopbackUrl(port), _options.ApiDll, arguments, dataDirectory);
     }
 
@@ -409,6 +394,12 @@ public sealed class ClusterSupervisor : IHostedService, ISupervisedProcesses, ID
             _options.FuseDll ?? string.Empty,
             ["mount", mount.Directory, "--meta", _metaUrl.GetLeftPart(UriPartial.Authority), "--qr", Text(mount.ReadQuorum), "--qw", Text(mount.WriteQuorum)],
             null);
+
+    /// <summary>Why the configured mount cannot be started, or null when the FUSE client is there.</summary>
+    private string? MountUnavailableReason() =>
+        _options.FuseDll is not { } fuseDll ? "the launcher gave no FUSE client (--fuse)"
+        : !File.Exists(fuseDll) ? $"{fuseDll} is not built"
+        : null;
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 

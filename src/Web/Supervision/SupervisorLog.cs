@@ -43,9 +43,6 @@ internal static partial class SupervisorLog
     [LoggerMessage(13, LogLevel.Warning, "Could not record the event '{Kind}' at the metadata server: {Error}")]
     public static partial void EventNotRecorded(ILogger logger, string kind, string error);
 
-    [LoggerMessage(14, LogLevel.Warning, "Data servers do not take --name in this build: they register under the names the metadata server gives them.")]
-    public static partial void DataServersUnnamed(ILogger logger);
-
     [LoggerMessage(15, LogLevel.Warning, "{Name} (pid {Pid}) is still running after the stop; the run record is kept for ./replicafs down.")]
     public static partial void StillRunning(ILogger logger, string name, int? pid);
 }

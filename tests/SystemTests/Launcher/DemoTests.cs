@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ReplicaFs.Testing.Launcher;
 
 namespace ReplicaFs.SystemTests.Launcher;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ReplicaFs.Testing.Launcher;
 
 namespace ReplicaFs.SystemTests.Launcher;
 

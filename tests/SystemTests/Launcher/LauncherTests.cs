@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
+using ReplicaFs.Testing.Launcher;
+using ReplicaFs.Testing.Network;
 
 namespace ReplicaFs.SystemTests.Launcher;
 
@@ -269,6 +271,46 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
                 Assert.Contains($"stopped {process.Name} (pid {process.Pid})", down.Stderr, StringComparison.Ordinal);
                 Assert.False(process.IsRunning, $"{process.Name} still runs after down");
             }
+        }
+        finally
+        {
+            await CleanUpAsync();
+        }
+    }
+
+    [Fact(Timeout = 600_000)]
+    public async Task A_dashboard_port_taken_between_planning_and_binding_is_replaced_and_the_cluster_starts()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        // A socket bound to the planned dashboard port but not listening: planning (which looks for listeners) sees the
+        // port free, the dashboard cannot bind it. This is what an outgoing connection given that port by the kernel does.
+        const int FirstPort = 56234;
+        const int PlannedWebPort = FirstPort + 46;
+        using var squatter = BoundPort.Bind(PlannedWebPort);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["REPLICAFS_FIRST_PORT"] = $"{FirstPort}" };
+        try
+        {
+            var up = await LauncherScript.RunAsync(
+                ["up", "--detach", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"], CommandTimeout, environment, cancellationToken);
+            output.WriteLine(up.ToString());
+            Assert.True(up.ExitCode == 0, up.ToString());
+            Assert.Contains($"the dashboard's port {PlannedWebPort} was taken before the dashboard could listen on it; using another", up.Stderr, StringComparison.Ordinal);
+
+            var cluster = DetachedCluster.Parse(up.Stdout);
+            Assert.NotEqual(PlannedWebPort, cluster.Web.Port);
+            await AssertAnswersAsync(cluster.Web, "/healthz", "Healthy", cancellationToken);
+            await AssertRegisteredAsync(cluster, up.Stderr, cancellationToken);
+
+            // Exactly one of each runs (the failed dashboard left nothing behind), and the new port is the recorded one.
+            var processes = RecordedProcess.Read(_stateDir);
+            Assert.Equal(["web", "meta", "data-1"], processes.Select(p => p.Name));
+            Assert.All(processes, p => Assert.True(p.IsRunning, $"{p.Name} (pid {p.Pid}) is not running"));
+            Assert.Equal(cluster.Web, processes[0].Url);
+
+            var down = await Launcher(["down", "--state-dir", _stateDir], cancellationToken);
+            Assert.True(down.ExitCode == 0, down.ToString());
+            Assert.All(processes, p => Assert.False(p.IsRunning, $"{p.Name} still runs after down"));
         }
         finally
         {

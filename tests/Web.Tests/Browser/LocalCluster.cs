@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using ReplicaFs.Testing;
+using ReplicaFs.Testing.Launcher;
 
 namespace ReplicaFs.Web.Tests.Browser;
 
@@ -9,6 +8,14 @@ namespace ReplicaFs.Web.Tests.Browser;
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
+    // Clear of the ports the launcher tests' clusters take (from 51234) when the test projects run side by side: a port
+    // freed by Kill must still be free for Restore.
+    private static readonly Dictionary<string, string> LauncherEnvironment = new(StringComparer.Ordinal)
+    {
+        ["REPLICAFS_FIRST_PORT"] = "53234",
+        ["REPLICAFS_START_TIMEOUT"] = "120",
+    };
+
     private LocalCluster(string stateDirectory, Uri meta, IReadOnlyList<Uri> data, Uri web)
     {
         StateDirectory = stateDirectory;
@@ -32,8 +39,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(int dataServers, int replicas, CancellationToken cancellationToken)
     {
         string directory;
-        int exitCode;
-        string stdout, stderr;
+        LauncherResult up;
         var attempt = 0;
         do
         {
@@ -41,18 +47,19 @@ public sealed class LocalCluster : IAsyncDisposable
             // between planning and binding: such a start is tried again (three attempts at most).
             attempt++;
             directory = Path.Combine(Path.GetTempPath(), "replicafs-browser-tests", Guid.NewGuid().ToString("N")[..12]);
-            (exitCode, stdout, stderr) = await RunLauncherAsync(
+            up = await RunLauncherAsync(
                 ["up", "--detach", "--state-dir", directory, "--data-servers", $"{dataServers}", "--replicas", $"{replicas}", "--chunk-size", "256K", "--no-mount"],
                 TimeSpan.FromSeconds(240),
                 cancellationToken);
         }
-        while (exitCode != 0 && attempt < 3 && (stdout + stderr).Contains("address already in use", StringComparison.Ordinal));
+        while (up.ExitCode != 0 && attempt < 3 && (up.Stdout + up.Stderr).Contains("address already in use", StringComparison.Ordinal));
 
-        if (exitCode != 0)
+        if (up.ExitCode != 0)
         {
-            throw new InvalidOperationException($"./replicafs up failed ({exitCode}):\n{stdout}\n{stderr}");
+            throw new InvalidOperationException(up.ToString());
         }
 
+        var stdout = up.Stdout;
         Uri? meta = null, web = null;
         var data = new List<Uri>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -76,44 +83,8 @@ public sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>Runs the launcher with <paramref name="arguments"/> on the outputs the tests were built with.</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunLauncherAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo(RepositoryPaths.Launcher)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["REPLICAFS_NO_BUILD"] = "1";
-        info.Environment["REPLICAFS_CONFIGURATION"] = RepositoryPaths.Configuration;
-        info.Environment["REPLICAFS_START_TIMEOUT"] = "120";
-
-        // Clear of the ports the launcher tests' clusters take (from 51234) when the test projects run side by side:
-        // a port freed by Kill must still be free for Restore.
-        info.Environment["REPLICAFS_FIRST_PORT"] = "53234";
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the launcher");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"./replicafs {string.Join(' ', arguments)} took longer than {timeout}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<LauncherResult> RunLauncherAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+        LauncherScript.RunAsync(arguments, timeout, LauncherEnvironment, cancellationToken);
 
     /// <summary>The names of the processes that have a log (web, meta, data-N, …).</summary>
     public IReadOnlyList<string> LogNames()

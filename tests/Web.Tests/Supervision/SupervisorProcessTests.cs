@@ -56,6 +56,35 @@ public sealed class SupervisorProcessTests(ITestOutputHelper output)
         Assert.DoesNotContain(cluster.RunRecord(), p => SupervisedCluster.IsRunning(p.Value.Pid));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task A_configured_mount_without_a_fuse_client_is_reported_unavailable_and_the_cluster_runs_without_it()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var mountDirectory = Path.Combine(Path.GetTempPath(), "replicafs-web-tests", "mount-" + Guid.NewGuid().ToString("N")[..12]);
+        // No --fuse on the supervisor's command line: the mount cannot be started.
+        await using var cluster = SupervisedCluster.Start(dataServers: 1, replicas: 1, extraConf: $"mount_dir={mountDirectory}\nread_quorum=1\nwrite_quorum=1");
+        try
+        {
+            Assert.True(await cluster.WaitForStartupAsync(cancellationToken), cluster.ReadLog());
+            var ready = await File.ReadAllLinesAsync(Path.Combine(cluster.StateDirectory, StartupReport.ReadyFile), cancellationToken);
+            Assert.Equal(
+                [$"meta {Text(cluster.MetaUrl)}", $"data {Text(cluster.DataUrls[0])}", $"web {Text(cluster.WebUrl)}", $"warning the file system was not mounted at {mountDirectory}: the launcher gave no FUSE client (--fuse)"],
+                ready);
+
+            var processes = await cluster.ProcessesAsync(cancellationToken);
+            var mount = Assert.Single(processes, p => p.Name == "mount");
+            Assert.Equal(ProcessState.Unavailable, mount.State);
+            Assert.Null(mount.Pid);
+            Assert.Equal("the launcher gave no FUSE client (--fuse)", mount.Detail);
+            Assert.All(processes.Where(p => p.Name != "mount"), p => Assert.Equal(ProcessState.Running, p.State));
+            Assert.False(Directory.Exists(mountDirectory), "the mount point was created although nothing was mounted");
+        }
+        finally
+        {
+            output.WriteLine(cluster.ReadLog());
+        }
+    }
+
     private static async Task StartUpAsync(SupervisedCluster cluster, CancellationToken cancellationToken)
     {
         // The ready file holds the lines './replicafs up --detach' prints.

@@ -1,14 +1,17 @@
 using System.Diagnostics;
-using ReplicaFs.Testing;
 
-namespace ReplicaFs.SystemTests.Launcher;
+namespace ReplicaFs.Testing.Launcher;
 
 /// <summary>Runs <c>./replicafs</c> as a user would (from another directory), on the outputs the tests were built with.</summary>
-internal static class LauncherScript
+public static class LauncherScript
 {
-    /// <summary>Starts the launcher with <paramref name="arguments"/>; the caller reads its output and waits for it.</summary>
-    public static Process Start(IEnumerable<string> arguments)
+    /// <summary>
+    /// Starts the launcher with <paramref name="arguments"/>; the caller reads its output and waits for it.
+    /// <paramref name="environment"/> adds or overrides environment variables (say, <c>REPLICAFS_FIRST_PORT</c>).
+    /// </summary>
+    public static Process Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo(RepositoryPaths.Launcher)
         {
             RedirectStandardOutput = true,
@@ -26,13 +29,26 @@ internal static class LauncherScript
         info.Environment["REPLICAFS_NO_BUILD"] = "1";
         info.Environment["REPLICAFS_CONFIGURATION"] = RepositoryPaths.Configuration;
         info.Environment["REPLICAFS_START_TIMEOUT"] = "90";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {RepositoryPaths.Launcher}");
     }
 
     /// <summary>Runs the launcher to completion, killing it (and its children) if it takes longer than <paramref name="timeout"/>.</summary>
-    public static async Task<LauncherResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<LauncherResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
+        RunAsync(arguments, timeout, null, cancellationToken);
+
+    /// <summary>
+    /// Runs the launcher to completion with <paramref name="environment"/> added to its environment, killing it (and its
+    /// children) if it takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<LauncherResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
-        using var process = Start(arguments);
+        ArgumentNullException.ThrowIfNull(arguments);
+        using var process = Start(arguments, environment);
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
