@@ -186,7 +186,9 @@ proc_record() {
 start_daemon() {
   local name=$1 log=$2
   shift 2
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # 9>&-: setup keeps its stderr on fd 9 for the failure trap; a daemon must not hold it, or a caller reading
+  # setup's stderr through a pipe would wait for the daemon to end.
+  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
   STARTED_PID=$!
   # setsid execs the command in place (this shell's jobs are not group leaders), so $! is the daemon itself.
   proc_record "$name" "$STARTED_PID" || die "$name exited at once; see $log"
