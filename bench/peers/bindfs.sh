@@ -30,19 +30,11 @@ cmd_setup() {
   wait_until 30 is_mounted "$WORKDIR/mnt" || die "bindfs did not mount within 30 s; see $WORKDIR/log/bindfs.log"
   wait_until 30 smoke_test_once "$WORKDIR/mnt" || die "the bindfs mount does not take writes"
 
-  write_mount_facts "$WORKDIR/mnt" "$client_pid"
-  finish_setup
-  printf '%s\n' "$WORKDIR/mnt"
+  finish_setup "$WORKDIR/mnt" "$client_pid"
 }
 
 cmd_teardown() {
-  open_workdir_for_teardown "${1:-}" || {
-    say "nothing to tear down in ${1:-}"
-    return 0
-  }
-  unmount_bounded "$WORKDIR/mnt"
-  wait_recorded_exit client 15 || true
-  stop_recorded client
+  stop_fuse_client "$WORKDIR/mnt"
   report_leftovers
 }
 
@@ -56,12 +48,4 @@ cmd_describe() {
   }'
 }
 
-case ${1:-} in
-  setup) cmd_setup "${2:-}" ;;
-  teardown) cmd_teardown "${2:-}" ;;
-  describe) cmd_describe ;;
-  *)
-    printf 'usage: %s setup|teardown <workdir> | describe\n' "$0" >&2
-    exit 2
-    ;;
-esac
+peer_main "$@"

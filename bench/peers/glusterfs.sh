@@ -122,19 +122,11 @@ cmd_setup() {
   wait_until 30 is_mounted "$WORKDIR/mnt" || die "the volume was not mounted within 30 s; see $WORKDIR/log/client.log"
   wait_until 60 smoke_test_once "$WORKDIR/mnt" || die "the mounted volume does not take writes; see $WORKDIR/log/"
 
-  write_mount_facts "$WORKDIR/mnt" "$client_pid"
-  finish_setup
-  printf '%s\n' "$WORKDIR/mnt"
+  finish_setup "$WORKDIR/mnt" "$client_pid"
 }
 
 cmd_teardown() {
-  open_workdir_for_teardown "${1:-}" || {
-    say "nothing to tear down in ${1:-}"
-    return 0
-  }
-  unmount_bounded "$WORKDIR/mnt"
-  wait_recorded_exit client 15 || true
-  stop_recorded client
+  stop_fuse_client "$WORKDIR/mnt"
   # glusterd first, so that it does not react to its bricks going away; then the bricks and the self-heal daemon.
   stop_recorded glusterd
   stop_recorded shd brick
@@ -169,12 +161,4 @@ cmd_describe() {
   }'
 }
 
-case ${1:-} in
-  setup) cmd_setup "${2:-}" ;;
-  teardown) cmd_teardown "${2:-}" ;;
-  describe) cmd_describe ;;
-  *)
-    printf 'usage: %s setup|teardown <workdir> | describe\n' "$0" >&2
-    exit 2
-    ;;
-esac
+peer_main "$@"

@@ -118,14 +118,20 @@ begin_setup() {
   # fd 9 keeps the script's stderr: a signal can arrive while a function runs with its output sent to /dev/null
   # (wait_until), and the traps run inside that redirection.
   exec 9>&2
-  trap 'if ((SETUP_DONE == 0)); then { say "setup failed; tearing down what it started"; cmd_teardown "$WORKDIR" || true; } >&9 2>&9; fi' EXIT
+  trap 'if ((SETUP_DONE == 0)); then { say "setup failed; tearing down what it started"; cmd_teardown || true; } >&9 2>&9; fi' EXIT
   trap 'exit 130' INT TERM
 }
 
-# finish_setup: the setup succeeded; leave everything running.
+# finish_setup MOUNT CLIENT_PID...: the setup succeeded; records the mount point and the FUSE client pids for the
+# runner, leaves everything running and prints the mount point.
 finish_setup() {
+  local mount=$1
+  shift
+  printf '%s\n' "$mount" >"$STATE/mount"
+  printf '%s\n' "$@" >"$STATE/client.pids"
   # shellcheck disable=SC2034 # read by the EXIT trap set in begin_setup
   SETUP_DONE=1
+  printf '%s\n' "$mount"
 }
 
 # open_workdir_for_teardown DIR: sets WORKDIR and STATE; returns 1 when DIR holds nothing of this peer.
@@ -180,7 +186,9 @@ proc_record() {
 start_daemon() {
   local name=$1 log=$2
   shift 2
-  setsid "$@" >>"$log" 2>&1 </dev/null &
+  # 9>&-: setup keeps its stderr on fd 9 for the failure trap; a daemon must not hold it, or a caller reading
+  # setup's stderr through a pipe would wait for the daemon to end.
+  setsid "$@" >>"$log" 2>&1 </dev/null 9>&- &
   STARTED_PID=$!
   # setsid execs the command in place (this shell's jobs are not group leaders), so $! is the daemon itself.
   proc_record "$name" "$STARTED_PID" || die "$name exited at once; see $log"
@@ -318,10 +326,33 @@ smoke_test_once() {
     [[ $(cat -- "$probe") == "replicafs-bench $$" ]] && rm -f -- "$probe"
 }
 
-# write_mount_facts MOUNT CLIENT_PID...: records the mount point and the FUSE client pids for the runner.
-write_mount_facts() {
-  local mount=$1
-  shift
-  printf '%s\n' "$mount" >"$STATE/mount"
-  printf '%s\n' "$@" >"$STATE/client.pids"
+# stop_fuse_client DIR: unmounts DIR, gives the recorded FUSE client ("client") 15 s to exit on its own, then stops it.
+stop_fuse_client() {
+  unmount_bounded "$1"
+  wait_recorded_exit client 15 || true
+  stop_recorded client
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------------------------
+
+# peer_main ARGS...: the command line of every peer script. The peer defines cmd_setup DIR, cmd_teardown (WORKDIR
+# and STATE are set; also run by the EXIT trap of a failed setup) and cmd_describe.
+peer_main() {
+  case ${1:-} in
+    setup) cmd_setup "${2:-}" ;;
+    teardown)
+      if open_workdir_for_teardown "${2:-}"; then
+        cmd_teardown
+      else
+        say "nothing to tear down in ${2:-}"
+      fi
+      ;;
+    describe) cmd_describe ;;
+    *)
+      printf 'usage: %s setup|teardown <workdir> | describe\n' "$0" >&2
+      exit 2
+      ;;
+  esac
 }

@@ -151,19 +151,11 @@ cmd_setup() {
     die "a test file did not get 3 copies within 90 s (chunkservers not registered?); see $WORKDIR/log/"
   rm -f -- "$WORKDIR/mnt/.bench-goal-probe"
 
-  write_mount_facts "$WORKDIR/mnt" "$client_pid"
-  finish_setup
-  printf '%s\n' "$WORKDIR/mnt"
+  finish_setup "$WORKDIR/mnt" "$client_pid"
 }
 
 cmd_teardown() {
-  open_workdir_for_teardown "${1:-}" || {
-    say "nothing to tear down in ${1:-}"
-    return 0
-  }
-  unmount_bounded "$WORKDIR/mnt"
-  wait_recorded_exit client 15 || true
-  stop_recorded client
+  stop_fuse_client "$WORKDIR/mnt"
   stop_recorded chunkserver1 chunkserver2 chunkserver3
   stop_recorded master master-writer
   if [[ -e $STATE/added-address ]]; then
@@ -187,12 +179,4 @@ cmd_describe() {
   }'
 }
 
-case ${1:-} in
-  setup) cmd_setup "${2:-}" ;;
-  teardown) cmd_teardown "${2:-}" ;;
-  describe) cmd_describe ;;
-  *)
-    printf 'usage: %s setup|teardown <workdir> | describe\n' "$0" >&2
-    exit 2
-    ;;
-esac
+peer_main "$@"

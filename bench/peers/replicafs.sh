@@ -64,16 +64,10 @@ cmd_setup() {
   local clients
   clients=$(awk '$1 == "process" && ($2 ~ /^(mount|fuse)/) { print $3 }' "$WORKDIR/cluster/run" 2>/dev/null || true)
   # shellcheck disable=SC2086 # one pid per word
-  write_mount_facts "$mount" $clients
-  finish_setup
-  printf '%s\n' "$mount"
+  finish_setup "$mount" $clients
 }
 
 cmd_teardown() {
-  open_workdir_for_teardown "${1:-}" || {
-    say "nothing to tear down in ${1:-}"
-    return 0
-  }
   if [[ -d $WORKDIR/cluster ]]; then
     timeout --kill-after=10 120 "$LAUNCHER" down --state-dir "$WORKDIR/cluster" >&2 ||
       say "./replicafs down failed; see its output above"
@@ -91,12 +85,4 @@ cmd_describe() {
   }'
 }
 
-case ${1:-} in
-  setup) cmd_setup "${2:-}" ;;
-  teardown) cmd_teardown "${2:-}" ;;
-  describe) cmd_describe ;;
-  *)
-    printf 'usage: %s setup|teardown <workdir> | describe\n' "$0" >&2
-    exit 2
-    ;;
-esac
+peer_main "$@"

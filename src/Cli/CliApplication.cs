@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ReplicaFs.Cli.Cluster;
 using ReplicaFs.Cli.Commands;
+using ReplicaFs.Client.Http;
 using ReplicaFs.Contracts.Posix;
 
 namespace ReplicaFs.Cli;
@@ -77,7 +78,7 @@ internal static class CliApplication
         catch (Refit.ApiException ex)
         {
             // A server's error answer that no command turned into its own message.
-            return await FailAsync(context, $"{ex.RequestMessage?.RequestUri} answered HTTP {(int)ex.StatusCode}: {Servers.ServerCalls.ProblemDetail(ex.Content)}", ExitCodes.Failed);
+            return await FailAsync(context, $"{ex.RequestMessage?.RequestUri} answered HTTP {(int)ex.StatusCode}: {ProblemText.Summarize(ex.Content)}", ExitCodes.Failed);
         }
         catch (HttpRequestException ex)
         {

@@ -102,6 +102,66 @@ public sealed class CorruptFsckRepairTests(CliClusterFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Replicas_on_a_dead_server_are_unreachable_to_fsck_and_repair_and_good_again_once_it_is_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        long ino;
+        var content = CliCluster.Bytes(200_000, 51);
+        await using (var client = await _cli.ConnectAsync())
+        {
+            ino = await CliCluster.WriteFileAsync(client, "/dead/d.bin", content);
+        }
+
+        await _cli.Cluster.KillDataServerAsync(2);
+        try
+        {
+            await _cli.WaitForServerAsync("data-3", ServerState.Down);
+
+            // Two of three replicas answer: every chunk still has Qr=2 good ones.
+            var fsck = await _cli.RunAsync("fsck", "/dead");
+            Assert.True(fsck.ExitCode == 1, fsck.ToString());
+            Assert.Matches(@"(?m)^  /dead/d\.bin\s+0\s+\d+\s+data-3\s+unreachable\s", fsck.Stdout);
+            Assert.Contains("2 good, 0 corrupt, 0 stale, 0 missing, 1 unreachable, 0 failed.", fsck.Stdout, StringComparison.Ordinal);
+            Assert.Contains("Result: DEGRADED: 1 replica(s) of 1 file(s) are not good", fsck.Stdout, StringComparison.Ordinal);
+
+            // Nothing to tell a server that does not answer: repair attempts nothing and says so, still exit 1.
+            var repair = await _cli.RunAsync("repair", "/dead");
+            Assert.True(repair.ExitCode == 1, repair.ToString());
+            Assert.Matches(@"(?m)^  /dead/d\.bin\s+0\s+\d+\s+data-3\s+unreachable\s+not-attempted\s", repair.Stdout);
+            Assert.Contains("Repaired 0 replica(s); 0 repair(s) failed; 1 bad replica(s) could not be attempted", repair.Stdout, StringComparison.Ordinal);
+            Assert.Contains("What could not be repaired sits on servers that do not answer", repair.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await _cli.Cluster.StartDataServerAsync(2, cancellationToken: ct);
+        }
+
+        await _cli.WaitForServerAsync("data-3", ServerState.Up);
+        var back = await _cli.RunAsync("fsck", "/dead");
+        Assert.True(back.ExitCode == 0, back.ToString());
+        await using var reader = await _cli.ConnectAsync();
+        Assert.Equal(content, await CliCluster.ReadFileAsync(reader, ino));
+    }
+
+    [Fact]
+    public async Task Fsck_and_repair_fail_with_exit_code_3_and_no_stack_trace_when_the_metadata_server_does_not_answer()
+    {
+        foreach (var command in new[] { "fsck", "repair" })
+        {
+            var result = await CliRunner.RunAsync(
+                [command, "--meta", "http://127.0.0.1:1"],
+                new Dictionary<string, string> { ["REPLICAFS_STATE_DIR"] = _cli.NoStateDirectory },
+                _cli.Cluster.RootDirectory,
+                TestContext.Current.CancellationToken);
+
+            Assert.True(result.ExitCode == 3, result.ToString());
+            Assert.Matches(@"(?m)^replicafs: error: .*127\.0\.0\.1:1", result.Stderr);
+            Assert.DoesNotContain("Result:", result.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Corrupt_prints_json_and_refuses_what_it_cannot_damage_without_changing_anything()
     {
         await using (var client = await _cli.ConnectAsync())

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.Json;
 using Refit;
+using ReplicaFs.Client.Http;
 
 namespace ReplicaFs.Cli.Servers;
 
@@ -40,7 +40,7 @@ internal static class ServerCalls
     public static CliException Describe(ApiException ex, string who, string what, string? notFound = null)
     {
         ArgumentNullException.ThrowIfNull(ex);
-        var detail = ProblemDetail(ex.Content);
+        var detail = ProblemText.Summarize(ex.Content);
         var status = (int)ex.StatusCode;
         return ex.StatusCode switch
         {
@@ -50,37 +50,5 @@ internal static class ServerCalls
             _ when status is >= 400 and < 500 => CliException.BadInput($"{who} refused {what} (HTTP {status}): {detail}"),
             _ => CliException.Failed($"{who} failed {what} (HTTP {status}): {detail}"),
         };
-    }
-
-    /// <summary>The detail (else title) of a ProblemDetails body, else the start of the body.</summary>
-    public static string ProblemDetail(string? body)
-    {
-        if (string.IsNullOrWhiteSpace(body))
-        {
-            return "no details";
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var name in new[] { "detail", "title", "message" })
-                {
-                    if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-                        && !string.IsNullOrWhiteSpace(value.GetString()))
-                    {
-                        return value.GetString()!;
-                    }
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: the raw text below.
-        }
-
-        var text = body.ReplaceLineEndings(" ").Trim();
-        return text.Length > 200 ? text[..200] + "…" : text;
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace ReplicaFs.Client.Http;
 
 /// <summary>Reads what a ProblemDetails body says (errno, detail, title) without trusting it to be well-formed.</summary>
-internal static class ProblemText
+public static class ProblemText
 {
     /// <summary>The numeric <c>errno</c> extension, the detail and the title of a ProblemDetails body.</summary>
     public static (int? Errno, string? Detail, string? Title) Parse(string? body)

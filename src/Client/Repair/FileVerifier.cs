@@ -96,7 +96,9 @@ public sealed class FileVerifier : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(chunk);
         ArgumentNullException.ThrowIfNull(replica);
         var reply = await DigestAsync(chunk, replica.Url, cancellationToken);
-        return new ReplicaVerification(replica.ServerId, replica.Url, reply.Verdict, reply.Detail);
+        // Until a repair says otherwise: a bad replica (unreachable or failed ones included) had nothing attempted.
+        var repair = reply.Verdict == ReplicaVerdict.Ok ? RepairOutcome.NotNeeded : RepairOutcome.NotAttempted;
+        return new ReplicaVerification(replica.ServerId, replica.Url, reply.Verdict, reply.Detail, repair);
     }
 
     /// <inheritdoc />
@@ -153,7 +155,7 @@ public sealed class FileVerifier : IAsyncDisposable
         {
             if (!replica.IsRepairable)
             {
-                replicas.Add(replica with { Repair = replica.Verdict == ReplicaVerdict.Ok ? RepairOutcome.NotNeeded : RepairOutcome.NotAttempted });
+                replicas.Add(replica);
                 continue;
             }
 
