@@ -13,11 +13,18 @@ public sealed class ServerFailureTests
 {
     private const int ChunkSize = 256 * 1024;
 
+    /// <summary>
+    /// The seed's shape, with meta slow to notice a silent server: these tests are about the client finding servers
+    /// down in the middle of its writes. With the usual 2 s heartbeat timeout, a loaded machine can let meta notice a
+    /// kill before the write leases a new chunk, which it then places on the survivors only (another test's subject).
+    /// </summary>
+    private static ClusterOptions ClientFindsOut => ClusterClient.Seed(ChunkSize) with { HeartbeatTimeout = TimeSpan.FromMinutes(2) };
+
     [Fact]
     public async Task A_server_down_during_writes_is_recorded_stale_never_served_then_repaired()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await TestCluster.StartAsync(ClusterClient.Seed(ChunkSize), ct);
+        await using var cluster = await TestCluster.StartAsync(ClientFindsOut, ct);
         await using var client = await ClusterClient.ConnectAsync(cluster);
         var file = await client.CreateFileAsync("/down.bin", cancellationToken: ct);
         var before = ClusterClient.Bytes((ChunkSize * 2) + 1000, 1);
@@ -72,7 +79,7 @@ public sealed class ServerFailureTests
     public async Task Too_many_servers_down_fail_the_write_nothing_becomes_visible_and_the_old_content_reads_back()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var cluster = await TestCluster.StartAsync(ClusterClient.Seed(ChunkSize), ct);
+        await using var cluster = await TestCluster.StartAsync(ClientFindsOut, ct);
         await using var client = await ClusterClient.ConnectAsync(cluster);
         var file = await client.CreateFileAsync("/old.bin", cancellationToken: ct);
         var old = ClusterClient.Bytes(ChunkSize + 300, 3);
@@ -99,14 +106,6 @@ public sealed class ServerFailureTests
         {
             Assert.Equal(EventSeverity.Error, f.Severity);
             Assert.Contains("Qw=3", f.Message, StringComparison.Ordinal);
-            // The new chunk is placed on live servers only: if meta has already noticed the two kills, its replica
-            // set holds just the two survivors.
-            if (f.Message.Contains("2 of 2 replica(s) acknowledged", StringComparison.Ordinal))
-            {
-                Assert.Equal(committed.Chunks.Count, now.Chunks.Single(c => c.ChunkId == f.ChunkId).Index);
-                return;
-            }
-
             Assert.Contains("2 of 4 replica(s) acknowledged", f.Message, StringComparison.Ordinal);
             Assert.All(down, name => Assert.Contains($"{name}: unreachable", f.Message, StringComparison.Ordinal));
         });
