@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Refit;
 using ReplicaFs.Contracts.Api;
 using ReplicaFs.Contracts.Chunks;
@@ -12,7 +13,7 @@ namespace ReplicaFs.Testing;
 /// (SIGTERM), restarted on the same port with their data or empty, and chunks can be corrupted on disk.
 /// Shared by the integration and system tests of every project.
 /// </summary>
-public sealed class TestCluster : IAsyncDisposable
+public sealed partial class TestCluster : IAsyncDisposable
 {
     private readonly List<DataServerHandle> _dataServers = [];
     private readonly HttpClient _http;
@@ -203,6 +204,22 @@ public sealed class TestCluster : IAsyncDisposable
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0.#} s waiting for {what}.{(last is null ? string.Empty : $" Last error: {last.Message}")}");
     }
 
+    /// <summary>
+    /// A Prometheus counter or gauge of data server <paramref name="index"/>, summed over its label sets; throws when the
+    /// server does not export <paramref name="name"/> at all (a renamed metric must not read as zero).
+    /// </summary>
+    public async Task<double> DataMetricAsync(int index, string name, CancellationToken cancellationToken = default)
+    {
+        var text = await Http.GetStringAsync(new Uri(_dataServers[index].Url, "/metrics"), cancellationToken);
+        var matches = MetricLine().Matches(text).Where(m => m.Groups["name"].Value == name).ToList();
+        if (matches.Count == 0)
+        {
+            throw new InvalidOperationException($"{_dataServers[index].Name} exports no metric {name}.");
+        }
+
+        return matches.Sum(m => double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Every server's log, for failure messages.</summary>
     public string DumpLogs()
     {
@@ -315,4 +332,7 @@ public sealed class TestCluster : IAsyncDisposable
             $"{process.Name} to answer /healthz",
             cancellationToken);
     }
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(?<value>[-+0-9.eE]+|NaN)\s*$", RegexOptions.Multiline)]
+    private static partial Regex MetricLine();
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Refit;
 using ReplicaFs.Client;
 using ReplicaFs.Contracts.Api;
@@ -158,7 +156,7 @@ public sealed class FaultyServerTests
             AssertNoDamage(dataDir);
 
             // Near the limit, writes that fail free their room for others: "full" comes and goes, the refusals add up.
-            Assert.True(await MetricAsync(cluster, Bad, "replicafs_data_no_space_refusals") > 0);
+            Assert.True(await cluster.DataMetricAsync(Bad, "replicafs_data_no_space_refusals", Ct) > 0);
 
             // Space comes back: the server catches up on everything it missed.
             Assert.True(await MountAsync($"-o remount,size=64m {dataDir}"), "remount with more space failed");
@@ -166,7 +164,7 @@ public sealed class FaultyServerTests
             await WaitUntilHealedAsync(cluster, [file.Ino]);
             await WaitForEventAsync(cluster, EventKinds.DiskWritable, badId, lastEvent);
             AssertNoDamage(dataDir);
-            Assert.Equal(0, await MetricAsync(cluster, Bad, "replicafs_data_disk_full"));
+            Assert.Equal(0, await cluster.DataMetricAsync(Bad, "replicafs_data_disk_full", Ct));
         }
         finally
         {
@@ -295,14 +293,6 @@ public sealed class FaultyServerTests
         RestService.For<IDataAdminApi>(
             new HttpClient { BaseAddress = cluster.DataServers[index].Url, Timeout = TimeSpan.FromSeconds(30) },
             new RefitSettings { AuthorizationHeaderValueGetter = (_, _) => ValueTask.FromResult(cluster.Options.AdminToken) });
-
-    private static async Task<double> MetricAsync(TestCluster cluster, int index, string name)
-    {
-        var text = await cluster.Http.GetStringAsync(new Uri(cluster.DataServers[index].Url, "/metrics"), Ct);
-        var match = Regex.Match(text, $@"^{Regex.Escape(name)}\s+(?<value>\S+)\s*$", RegexOptions.Multiline);
-        Assert.True(match.Success, $"No metric {name}.");
-        return double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
-    }
 
     private static async Task<bool> MountAsync(string arguments, string command = "mount")
     {

@@ -1,12 +1,10 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using ReplicaFs.Contracts.Events;
 using ReplicaFs.Testing;
 
 namespace ReplicaFs.Client.Tests.Integration;
 
 /// <summary>Helpers for integration tests on a real <see cref="TestCluster"/>.</summary>
-internal static partial class ClusterClient
+internal static class ClusterClient
 {
     /// <summary>The seed's shape: 4 data servers, every chunk on all 4.</summary>
     public static ClusterOptions Seed(int chunkSize = 256 * 1024) => new() { DataServers = 4, Replicas = 4, ChunkSize = chunkSize };
@@ -44,22 +42,6 @@ internal static partial class ClusterClient
         }
     }
 
-    /// <summary>A Prometheus counter or gauge of data server <paramref name="index"/> (summed over labels).</summary>
-    public static async Task<double> MetricAsync(TestCluster cluster, int index, string name)
-    {
-        var text = await cluster.Http.GetStringAsync(new Uri(cluster.DataServers[index].Url, "/metrics"), TestContext.Current.CancellationToken);
-        double total = 0;
-        foreach (Match match in MetricLine().Matches(text))
-        {
-            if (match.Groups["name"].Value == name)
-            {
-                total += double.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
-            }
-        }
-
-        return total;
-    }
-
     /// <summary><paramref name="length"/> deterministic bytes.</summary>
     public static byte[] Bytes(int length, int seed)
     {
@@ -67,7 +49,4 @@ internal static partial class ClusterClient
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
-
-    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(?<value>[-+0-9.eE]+|NaN)\s*$", RegexOptions.Multiline)]
-    private static partial Regex MetricLine();
 }
