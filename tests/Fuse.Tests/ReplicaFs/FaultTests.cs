@@ -82,14 +82,7 @@ public sealed class FaultTests
         Assert.Contains("Input/output error", read.Error, StringComparison.Ordinal);
 
         // A small write is buffered, so write() succeeds; the fsync that commits it, and the close, report EIO.
-        var fsync = await Shell.RunCheckedAsync(
-            """
-            perl -e 'use IO::Handle; open(my $f, ">", $ARGV[0]) or die "open: $!";
-              print defined(syswrite($f, "x" x 1000)) ? "write ok" : "write $!", "\n";
-              print $f->sync ? "fsync ok" : "fsync $!", "\n";
-              print close($f) ? "close ok" : "close $!", "\n"' fsync.bin
-            """,
-            mount.Root);
+        var fsync = await WriteFsyncCloseAsync(mount, "fsync.bin");
         Assert.Equal("write ok\nfsync Input/output error\nclose Input/output error\n", fsync);
 
         // Without an fsync, the close is where the application learns it (dd checks its close).
@@ -128,14 +121,7 @@ public sealed class FaultTests
 
         // Two of three full: the buffered write() succeeds; the fsync that commits it, and the close, report EIO.
         await cluster.FaultsApi(1).SetDiskFullAsync(new DiskFullFault(true), ct);
-        var fsync = await Shell.RunCheckedAsync(
-            """
-            perl -e 'use IO::Handle; open(my $f, ">", $ARGV[0]) or die "open: $!";
-              print defined(syswrite($f, "x" x 1000)) ? "write ok" : "write $!", "\n";
-              print $f->sync ? "fsync ok" : "fsync $!", "\n";
-              print close($f) ? "close ok" : "close $!", "\n"' full.bin
-            """,
-            mount.Root);
+        var fsync = await WriteFsyncCloseAsync(mount, "full.bin");
         Assert.Equal("write ok\nfsync Input/output error\nclose Input/output error\n", fsync);
         Assert.Equal(0, (await mount.Client.ResolveAsync("/full.bin", ct)).Size);
         Assert.Contains("failed: 507: The data directory is full", mount.Log(), StringComparison.Ordinal);
@@ -176,6 +162,20 @@ public sealed class FaultTests
         Assert.Equal(after, await ReadThroughClientAsync(mount, "/after/after.bin"));
         Assert.Equal(before, await ReadThroughClientAsync(mount, "/before.bin"));
     }
+
+    /// <summary>
+    /// Creates <paramref name="name"/> in the mount and writes 1000 bytes, fsyncs and closes it, one system call each;
+    /// says how each ended ("write ok", "fsync Input/output error", …), one line each.
+    /// </summary>
+    private static Task<string> WriteFsyncCloseAsync(ClusterMount mount, string name) =>
+        Shell.RunCheckedAsync(
+            $$"""
+            perl -e 'use IO::Handle; open(my $f, ">", $ARGV[0]) or die "open: $!";
+              print defined(syswrite($f, "x" x 1000)) ? "write ok" : "write $!", "\n";
+              print $f->sync ? "fsync ok" : "fsync $!", "\n";
+              print close($f) ? "close ok" : "close $!", "\n"' {{name}}
+            """,
+            mount.Root);
 
     /// <summary>Reads a whole file through the mount's client library: quorum reads of the committed chunks, no kernel cache.</summary>
     private static async Task<byte[]> ReadThroughClientAsync(ClusterMount mount, string path)
