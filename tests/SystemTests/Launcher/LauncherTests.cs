@@ -8,7 +8,7 @@ namespace ReplicaFs.SystemTests.Launcher;
 
 /// <summary>
 /// <c>./replicafs up --detach</c>, <c>down</c> and foreground <c>up</c> against real server processes, in a temporary
-/// state directory. Ports start at the seed's 51234 and move to the next free ones, so a cluster the user runs is left alone.
+/// state directory. Ports start at LauncherScript.FirstPort (below the ephemeral range) and move to the next free ones.
 /// </summary>
 public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
 {
@@ -285,7 +285,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
 
         // A socket bound to the planned dashboard port but not listening: planning (which looks for listeners) sees the
         // port free, the dashboard cannot bind it. This is what an outgoing connection given that port by the kernel does.
-        const int FirstPort = 56234;
+        const int FirstPort = LauncherScript.FirstPort + 4000;
         const int PlannedWebPort = FirstPort + 46;
         using var squatter = BoundPort.Bind(PlannedWebPort);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["REPLICAFS_FIRST_PORT"] = $"{FirstPort}" };

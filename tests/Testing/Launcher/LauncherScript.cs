@@ -5,6 +5,9 @@ namespace ReplicaFs.Testing.Launcher;
 /// <summary>Runs <c>./replicafs</c> as a user would (from another directory), on the outputs the tests were built with.</summary>
 public static class LauncherScript
 {
+    /// <summary>The first port of the clusters the tests start through the launcher, unless a test says otherwise.</summary>
+    public const int FirstPort = 21234;
+
     /// <summary>
     /// Starts the launcher with <paramref name="arguments"/>; the caller reads its output and waits for it.
     /// <paramref name="environment"/> adds or overrides environment variables (say, <c>REPLICAFS_FIRST_PORT</c>).
@@ -29,6 +32,9 @@ public static class LauncherScript
         info.Environment["REPLICAFS_NO_BUILD"] = "1";
         info.Environment["REPLICAFS_CONFIGURATION"] = RepositoryPaths.Configuration;
         info.Environment["REPLICAFS_START_TIMEOUT"] = "90";
+        // Below the kernel's ephemeral range (32768-60999): a port planned here can never be handed to another test's
+        // outgoing connection or port-0 listener between planning and binding.
+        info.Environment["REPLICAFS_FIRST_PORT"] = $"{FirstPort}";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

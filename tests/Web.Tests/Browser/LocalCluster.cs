@@ -8,11 +8,11 @@ namespace ReplicaFs.Web.Tests.Browser;
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
-    // Clear of the ports the launcher tests' clusters take (from 51234) when the test projects run side by side: a port
-    // freed by Kill must still be free for Restore.
+    // Clear of the ports the launcher tests' clusters take (from LauncherScript.FirstPort) when the test projects run side
+    // by side: a port freed by Kill must still be free for Restore. Below the kernel's ephemeral range, like theirs.
     private static readonly Dictionary<string, string> LauncherEnvironment = new(StringComparer.Ordinal)
     {
-        ["REPLICAFS_FIRST_PORT"] = "53234",
+        ["REPLICAFS_FIRST_PORT"] = $"{LauncherScript.FirstPort + 2000}",
         ["REPLICAFS_START_TIMEOUT"] = "120",
     };
 
