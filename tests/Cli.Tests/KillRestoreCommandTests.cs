@@ -65,6 +65,29 @@ public sealed class KillRestoreCommandTests(CliClusterFixture fixture) : IClassF
         await _cli.WaitForHealthAsync(HealthStatus.Healthy);
     }
 
+    [Theory]
+    [InlineData("kill", "0", "--timeout must be between 1 and 86400 seconds.")]
+    [InlineData("restore", "86401", "--timeout must be between 1 and 86400 seconds.")]
+    [InlineData("scrub", "-5", "--timeout must be between 1 and 86400 seconds.")]
+    [InlineData("kill", "soon", "soon")]
+    public async Task A_bad_timeout_is_refused_with_exit_code_4_before_anything_is_done(string command, string timeout, string message)
+    {
+        await _cli.WaitForHealthAsync(HealthStatus.Healthy);
+        string[] arguments = command == "scrub" ? [command, "--timeout", timeout] : [command, "data-1", "--timeout", timeout];
+        var before = await States();
+
+        var refused = await _cli.RunAsync(arguments);
+
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains(message, refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", refused.Stderr, StringComparison.Ordinal);
+        Assert.Empty(refused.Stdout);
+        Assert.Equal(before, await States());
+
+        async Task<List<(string, ServerState, string)>> States() =>
+            [.. (await _cli.Cluster.MetaApi.GetServersAsync(TestContext.Current.CancellationToken)).Select(s => (s.Name, s.State, s.InstanceId))];
+    }
+
     [Fact]
     public async Task Unknown_servers_a_missing_admin_token_and_a_server_that_is_up_are_refused_with_exit_code_4()
     {

@@ -5,6 +5,7 @@ using ReplicaFs.Api.Data;
 using ReplicaFs.Api.Data.Registration;
 using ReplicaFs.Api.Meta;
 using ReplicaFs.Contracts.Chunks;
+using ReplicaFs.Contracts.CommandLine;
 
 namespace ReplicaFs.Api.Hosting;
 
@@ -36,7 +37,7 @@ public static class ServerCommand
         };
         replicas.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 16)
+            if (r.TryGetValue(out int parsed) && parsed is < 1 or > 16)
             {
                 r.AddError("--replicas must be between 1 and 16.");
             }
@@ -48,8 +49,7 @@ public static class ServerCommand
         };
         chunkSize.Validators.Add(r =>
         {
-            var value = r.GetValueOrDefault<int>();
-            if (value < ChunkChecksum.BlockSize || value > DataServerOptions.MaxChunkBytes || value % ChunkChecksum.BlockSize != 0)
+            if (r.TryGetValue(out int value) && (value < ChunkChecksum.BlockSize || value > DataServerOptions.MaxChunkBytes || value % ChunkChecksum.BlockSize != 0))
             {
                 r.AddError($"--chunk-size must be a multiple of {ChunkChecksum.BlockSize} between {ChunkChecksum.BlockSize} and {DataServerOptions.MaxChunkBytes}.");
             }
@@ -66,7 +66,7 @@ public static class ServerCommand
         };
         heartbeatTimeout.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 100)
+            if (r.TryGetValue(out int parsed) && parsed < 100)
             {
                 r.AddError("--heartbeat-timeout-ms must be at least 100.");
             }
@@ -79,7 +79,7 @@ public static class ServerCommand
         };
         reReplicateAfter.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 0)
+            if (r.TryGetValue(out int parsed) && parsed < 0)
             {
                 r.AddError("--rereplicate-after-seconds cannot be negative.");
             }
@@ -91,7 +91,7 @@ public static class ServerCommand
         };
         garbageGrace.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.TryGetValue(out int parsed) && parsed < 1)
             {
                 r.AddError("--garbage-grace-seconds must be at least 1.");
             }
@@ -156,14 +156,14 @@ public static class ServerCommand
         };
         scrubRate.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0 or > 100_000 or double.NaN)
+            if (r.TryGetValue(out double parsed) && parsed is < 0 or > 100_000 or double.NaN)
             {
                 r.AddError("--scrub-rate must be between 0 and 100000 MB/s.");
             }
         });
         rebuildRate.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is <= 0 or > 100_000 or double.NaN)
+            if (r.TryGetValue(out double parsed) && parsed is <= 0 or > 100_000 or double.NaN)
             {
                 r.AddError("--rebuild-rate must be above 0 and at most 100000 MB/s (an unthrottled rebuild would starve the server's clients).");
             }
@@ -174,7 +174,7 @@ public static class ServerCommand
         };
         name.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } value && !DataServerName.IsValid(value))
+            if (r.TryGetValue(out string? parsed) && parsed is { } value && !DataServerName.IsValid(value))
             {
                 r.AddError($"--name: '{value}' is not a valid name. {DataServerName.Rule}");
             }
@@ -218,7 +218,7 @@ public static class ServerCommand
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < minimum)
+            if (r.TryGetValue(out int parsed) && parsed < minimum)
             {
                 r.AddError($"{name} must be at least {minimum}.");
             }
@@ -246,7 +246,7 @@ public static class ServerCommand
             Port = new Option<int>("--port") { Description = "TCP port to listen on (0 picks a free one).", DefaultValueFactory = _ => defaultPort };
             Port.Validators.Add(r =>
             {
-                if (r.GetValueOrDefault<int>() is < 0 or > 65535)
+                if (r.TryGetValue(out int parsed) && parsed is < 0 or > 65535)
                 {
                     r.AddError("--port must be between 0 and 65535.");
                 }
@@ -299,8 +299,7 @@ public static class ServerCommand
         {
             command.Validators.Add(r =>
             {
-                var listen = r.GetValue(Listen);
-                if (listen is not null && !IPAddress.IsLoopback(listen) && string.IsNullOrEmpty(ResolveClusterToken(r.GetValue(ClusterToken))))
+                if (r.TryGetValue(Listen, out var listen) && listen is not null && !IPAddress.IsLoopback(listen) && string.IsNullOrEmpty(ResolveClusterToken(r.GetValue(ClusterToken))))
                 {
                     r.AddError($"Refusing to listen on {listen} without a cluster token: pass --cluster-token or set ${ClusterTokenVariable}.");
                 }

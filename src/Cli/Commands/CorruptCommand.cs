@@ -5,6 +5,7 @@ using ReplicaFs.Cli.Output;
 using ReplicaFs.Cli.Servers;
 using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Cluster;
+using ReplicaFs.Contracts.CommandLine;
 using ReplicaFs.Contracts.Posix;
 
 namespace ReplicaFs.Cli.Commands;
@@ -25,21 +26,21 @@ internal static class CorruptCommand
         var json = new Option<bool>("--json") { Description = "Print what was damaged as JSON." };
         chunk.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long>() < 0)
+            if (r.TryGetValue(out long parsed) && parsed < 0)
             {
                 r.AddError("--chunk must be 0 or more.");
             }
         });
         offset.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long?>() is < 0)
+            if (r.TryGetValue(out long? parsed) && parsed is < 0)
             {
                 r.AddError("--offset must be 0 or more.");
             }
         });
         count.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1024 * 1024)
+            if (r.TryGetValue(out int parsed) && parsed is < 1 or > 1024 * 1024)
             {
                 r.AddError("--count must be between 1 and 1048576.");
             }

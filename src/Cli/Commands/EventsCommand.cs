@@ -2,6 +2,7 @@ using System.CommandLine;
 using ReplicaFs.Cli.Cluster;
 using ReplicaFs.Cli.Events;
 using ReplicaFs.Cli.Output;
+using ReplicaFs.Contracts.CommandLine;
 using ReplicaFs.Contracts.Events;
 
 namespace ReplicaFs.Cli.Commands;
@@ -26,21 +27,21 @@ internal static class EventsCommand
         };
         since.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long?>() is < 0)
+            if (r.TryGetValue(out long? parsed) && parsed is < 0)
             {
                 r.AddError("--since must be an event id (0 or more).");
             }
         });
         limit.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1)
+            if (r.TryGetValue(out int? parsed) && parsed is < 1)
             {
                 r.AddError("--limit must be at least 1.");
             }
         });
         interval.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0.1 or > 3600 or double.NaN)
+            if (r.TryGetValue(out double parsed) && parsed is < 0.1 or > 3600 or double.NaN)
             {
                 r.AddError("--interval must be between 0.1 and 3600 seconds.");
             }

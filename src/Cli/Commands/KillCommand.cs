@@ -17,7 +17,7 @@ internal static class KillCommand
         var server = new Argument<string>("server") { Description = "The data server: its name (data-3) or URL." };
         var crash = new Option<bool>("--crash") { Description = "Use the crash fault endpoint even when a local supervisor could SIGKILL the process." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return at once instead of waiting until the metadata server sees the server down or crashed." };
-        var timeout = TimeoutOption(60);
+        var timeout = WaitTimeoutOption.Create(60);
         var command = new Command(
             "kill",
             "Take a data server away: SIGKILL through the supervisor of a local cluster started by './replicafs up', else the crash fault (the server drops every chunk and answers 503 until restored). Then wait until the metadata server sees it.")
@@ -84,23 +84,5 @@ internal static class KillCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>--timeout SECONDS with a default.</summary>
-    internal static Option<int> TimeoutOption(int seconds)
-    {
-        var option = new Option<int>("--timeout")
-        {
-            Description = "Seconds to wait at most.",
-            DefaultValueFactory = _ => seconds,
-        };
-        option.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 86_400)
-            {
-                r.AddError("--timeout must be between 1 and 86400 seconds.");
-            }
-        });
-        return option;
     }
 }

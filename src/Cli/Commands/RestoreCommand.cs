@@ -17,7 +17,7 @@ internal static class RestoreCommand
     {
         var server = new Argument<string>("server") { Description = "The data server: its name (data-3) or URL." };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the server is restarted instead of showing its rebuild until it is Up." };
-        var timeout = KillCommand.TimeoutOption(3600);
+        var timeout = WaitTimeoutOption.Create(3600);
         var command = new Command(
             "restore",
             "Bring a data server back empty: a killed process of a local cluster is started again by its supervisor (with an empty data directory), a crashed server is restored through its fault endpoint. It rebuilds its replicas from its peers; the rebuild is shown until the server is Up.")

@@ -22,7 +22,7 @@ internal static class ScrubCommand
     {
         var server = new Argument<string?>("server") { Description = "One data server (name or URL); default: every data server that is up.", Arity = ArgumentArity.ZeroOrOne };
         var noWait = new Option<bool>("--no-wait") { Description = "Start the passes and return." };
-        var timeout = KillCommand.TimeoutOption(3600);
+        var timeout = WaitTimeoutOption.Create(3600);
         var json = new Option<bool>("--json") { Description = "Print the passes and their findings as JSON." };
         var command = new Command(
             "scrub",

@@ -2,6 +2,7 @@ using System.CommandLine;
 using ReplicaFs.Cli.Cluster;
 using ReplicaFs.Cli.Output;
 using ReplicaFs.Cli.Status;
+using ReplicaFs.Contracts.CommandLine;
 
 namespace ReplicaFs.Cli.Commands;
 
@@ -19,7 +20,7 @@ internal static class StatusCommand
         };
         interval.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double>() is < 0.2 or > 3600 or double.NaN)
+            if (r.TryGetValue(out double parsed) && parsed is < 0.2 or > 3600 or double.NaN)
             {
                 r.AddError("--interval must be between 0.2 and 3600 seconds.");
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using ReplicaFs.Contracts.CommandLine;
 using ReplicaFs.Web.Supervision;
 
 namespace ReplicaFs.Web.Hosting;
@@ -71,7 +72,7 @@ public static class WebCommand
         var dataServers = new Option<int?>("--data-servers") { Description = "How many of the recorded data servers to start (default: all)." };
         dataServers.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() is < 1 or > 64)
+            if (r.TryGetValue(out int? parsed) && parsed is < 1 or > 64)
             {
                 r.AddError("--data-servers must be between 1 and 64.");
             }
@@ -186,7 +187,7 @@ public static class WebCommand
         var port = new Option<int>("--port") { Description = "Port to listen on, on 127.0.0.1.", DefaultValueFactory = _ => DashboardOptions.DefaultPort };
         port.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 65535)
+            if (r.TryGetValue(out int parsed) && parsed is < 1 or > 65535)
             {
                 r.AddError("--port must be between 1 and 65535.");
             }
@@ -199,7 +200,7 @@ public static class WebCommand
         var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 3600)
+            if (r.TryGetValue(out int parsed) && parsed is < 1 or > 3600)
             {
                 r.AddError($"{name} must be between 1 and 3600 seconds.");
             }

@@ -2,7 +2,7 @@ using ReplicaFs.Api.Hosting;
 
 namespace ReplicaFs.Api.Tests.Data;
 
-/// <summary>The data role's self-healing options on the command line (parsed in-process).</summary>
+/// <summary>The server command lines (parsed in-process): the data role's self-healing options, and values that do not convert.</summary>
 public sealed class DataServerCommandLineTests
 {
     private static readonly string[] Required = ["data", "--meta", "http://127.0.0.1:1", "--data-dir", "/tmp/replicafs-cli-test"];
@@ -34,6 +34,25 @@ public sealed class DataServerCommandLineTests
     public void Invalid_values_are_refused_with_the_option_named(string option, string value)
     {
         var errors = ServerCommand.Create().Parse([.. Required, option, value]).Errors;
+        Assert.Contains(errors, e => e.Message.Contains(option, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("data", "--rebuild-rate", "fast")]
+    [InlineData("data", "--scrub-rate", "x")]
+    [InlineData("data", "--gc-interval-ms", "soon")]
+    [InlineData("data", "--port", "abc")]
+    [InlineData("data", "--listen", "not-an-ip")]
+    [InlineData("meta", "--replicas", "three")]
+    [InlineData("meta", "--chunk-size", "64K")]
+    [InlineData("meta", "--heartbeat-timeout-ms", "1.5")]
+    [InlineData("meta", "--garbage-grace-seconds", "")]
+    public void Values_that_do_not_convert_are_parse_errors_that_name_the_option_not_crashes(string role, string option, string value)
+    {
+        string[] required = role == "data" ? Required : ["meta", "--data-dir", "/tmp/replicafs-cli-test"];
+
+        var errors = ServerCommand.Create().Parse([.. required, option, value]).Errors;
+
         Assert.Contains(errors, e => e.Message.Contains(option, StringComparison.Ordinal));
     }
 }

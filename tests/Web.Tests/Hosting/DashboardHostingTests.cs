@@ -65,6 +65,7 @@ public sealed partial class DashboardHostingTests(ITestOutputHelper output)
     [InlineData(new string[0], "--meta URL is required")]
     [InlineData(new[] { "--meta", "ftp://x" }, "is not an absolute http:// or https:// URL")]
     [InlineData(new[] { "--meta", "http://127.0.0.1:1", "--port", "0" }, "--port must be between 1 and 65535")]
+    [InlineData(new[] { "--meta", "http://127.0.0.1:1", "--port", "abc" }, "Cannot parse argument 'abc' for option '--port'")]
     [InlineData(new[] { "supervise", "--api", "/nonexistent.dll", "--state-dir", "/nonexistent-state" }, "REPLICAFS_ADMIN_TOKEN is not set")]
     public async Task Bad_command_lines_are_refused_with_a_message(string[] arguments, string message)
     {
@@ -84,6 +85,7 @@ public sealed partial class DashboardHostingTests(ITestOutputHelper output)
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains(message, await stdout + await stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
     }
 
     [GeneratedRegex(@"(?:href|src)=""(?<url>(?!https?:)[^""]+\.(?:css|js|svg))""")]
