@@ -12,12 +12,6 @@ namespace ReplicaFs.Api.Hosting;
 /// <summary>The command line of <c>ReplicaFs.Api</c>: one executable, two roles.</summary>
 public static class ServerCommand
 {
-    /// <summary>Environment variable read when <c>--admin-token</c> is not given.</summary>
-    public const string AdminTokenVariable = "REPLICAFS_ADMIN_TOKEN";
-
-    /// <summary>Environment variable read when <c>--cluster-token</c> is not given.</summary>
-    public const string ClusterTokenVariable = "REPLICAFS_CLUSTER_TOKEN";
-
     /// <summary>Builds the root command with the <c>meta</c> and <c>data</c> subcommands.</summary>
     public static RootCommand Create()
     {
@@ -268,9 +262,9 @@ public static class ServerCommand
                 },
             };
             DataDir = new Option<DirectoryInfo>("--data-dir") { Description = "Directory for the server's persistent state (created if missing).", Required = true };
-            AdminToken = new Option<string?>("--admin-token") { Description = $"Bearer token for admin and fault endpoints (or ${AdminTokenVariable})." };
+            AdminToken = new Option<string?>("--admin-token") { Description = $"Bearer token for admin and fault endpoints (or ${TokenVariables.Admin})." };
             EnableFaults = new Option<bool>("--enable-faults") { Description = "Expose the fault-injection endpoints (needs an admin token)." };
-            ClusterToken = new Option<string?>("--cluster-token") { Description = $"Shared secret every API call must carry (or ${ClusterTokenVariable})." };
+            ClusterToken = new Option<string?>("--cluster-token") { Description = $"Shared secret every API call must carry (or ${TokenVariables.Cluster})." };
         }
 
         public Option<int> Port { get; }
@@ -301,12 +295,12 @@ public static class ServerCommand
             {
                 if (r.TryGetValue(Listen, out var listen) && listen is not null && !IPAddress.IsLoopback(listen) && string.IsNullOrEmpty(ResolveClusterToken(r.GetValue(ClusterToken))))
                 {
-                    r.AddError($"Refusing to listen on {listen} without a cluster token: pass --cluster-token or set ${ClusterTokenVariable}.");
+                    r.AddError($"Refusing to listen on {listen} without a cluster token: pass --cluster-token or set ${TokenVariables.Cluster}.");
                 }
 
                 if (r.GetValue(EnableFaults) && string.IsNullOrEmpty(ResolveAdminToken(r.GetValue(AdminToken))))
                 {
-                    r.AddError($"--enable-faults needs an admin token: pass --admin-token or set ${AdminTokenVariable}.");
+                    r.AddError($"--enable-faults needs an admin token: pass --admin-token or set ${TokenVariables.Admin}.");
                 }
             });
         }
@@ -322,10 +316,10 @@ public static class ServerCommand
             };
 
         private static string? ResolveAdminToken(string? value) =>
-            NullIfEmpty(value) ?? NullIfEmpty(Environment.GetEnvironmentVariable(AdminTokenVariable));
+            NullIfEmpty(value) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariables.Admin));
 
         private static string? ResolveClusterToken(string? value) =>
-            NullIfEmpty(value) ?? NullIfEmpty(Environment.GetEnvironmentVariable(ClusterTokenVariable));
+            NullIfEmpty(value) ?? NullIfEmpty(Environment.GetEnvironmentVariable(TokenVariables.Cluster));
 
         private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ReplicaFs.Contracts.CommandLine;
 
 namespace ReplicaFs.Cli.Cluster;
 
@@ -10,12 +11,6 @@ internal sealed class GlobalOptions
 {
     /// <summary>Environment variable naming the default state directory (the launcher sets it to the repository's .state).</summary>
     public const string StateDirVariable = "REPLICAFS_STATE_DIR";
-
-    /// <summary>Environment variable holding the admin token.</summary>
-    public const string AdminTokenVariable = "REPLICAFS_ADMIN_TOKEN";
-
-    /// <summary>Environment variable holding the cluster token.</summary>
-    public const string ClusterTokenVariable = "REPLICAFS_CLUSTER_TOKEN";
 
     public Option<Uri?> Meta { get; } = new("--meta")
     {
@@ -43,13 +38,13 @@ internal sealed class GlobalOptions
 
     public Option<string?> AdminToken { get; } = new("--admin-token")
     {
-        Description = $"The admin token for fault and admin endpoints (default: ${AdminTokenVariable}, else the state directory's). Visible in ps: prefer the variable.",
+        Description = $"The admin token for fault and admin endpoints (default: ${TokenVariables.Admin}, else the state directory's). Visible in ps: prefer the variable.",
         Recursive = true,
     };
 
     public Option<string?> ClusterToken { get; } = new("--cluster-token")
     {
-        Description = $"The cluster token, for clusters that require one (default: ${ClusterTokenVariable}).",
+        Description = $"The cluster token, for clusters that require one (default: ${TokenVariables.Cluster}).",
         Recursive = true,
     };
 
@@ -102,8 +97,8 @@ internal sealed class GlobalOptions
         }
 
         var supervisor = state is null ? null : LiveSupervisor(state);
-        var adminToken = Blank(parse.GetValue(AdminToken)) ?? Blank(context.Environment(AdminTokenVariable)) ?? state?.AdminToken;
-        var clusterToken = Blank(parse.GetValue(ClusterToken)) ?? Blank(context.Environment(ClusterTokenVariable));
+        var adminToken = Blank(parse.GetValue(AdminToken)) ?? Blank(context.Environment(TokenVariables.Admin)) ?? state?.AdminToken;
+        var clusterToken = Blank(parse.GetValue(ClusterToken)) ?? Blank(context.Environment(TokenVariables.Cluster));
         return new ClusterTarget(meta, adminToken, clusterToken, state, supervisor);
     }
 

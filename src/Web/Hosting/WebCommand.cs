@@ -13,12 +13,6 @@ namespace ReplicaFs.Web.Hosting;
 /// </summary>
 public static class WebCommand
 {
-    /// <summary>Environment variable read when <c>--admin-token</c> is not given (the only source in supervise mode).</summary>
-    public const string AdminTokenVariable = "REPLICAFS_ADMIN_TOKEN";
-
-    /// <summary>Environment variable read when <c>--cluster-token</c> is not given.</summary>
-    public const string ClusterTokenVariable = "REPLICAFS_CLUSTER_TOKEN";
-
     /// <summary>Builds the root command (remote mode) with the <c>supervise</c> subcommand.</summary>
     public static RootCommand Create()
     {
@@ -26,9 +20,9 @@ public static class WebCommand
         var port = PortOption();
         var adminToken = new Option<string?>("--admin-token")
         {
-            Description = $"Admin token of the cluster, for the kill/restore/scrub/corrupt buttons (or ${AdminTokenVariable}). It stays on the server.",
+            Description = $"Admin token of the cluster, for the kill/restore/scrub/corrupt buttons (or ${TokenVariables.Admin}). It stays on the server.",
         };
-        var clusterToken = new Option<string?>("--cluster-token") { Description = $"The cluster token, when the cluster uses one (or ${ClusterTokenVariable})." };
+        var clusterToken = new Option<string?>("--cluster-token") { Description = $"The cluster token, when the cluster uses one (or ${TokenVariables.Cluster})." };
 
         var root = new RootCommand("ReplicaFs dashboard. With --meta it watches a cluster (remote mode); 'supervise' runs a local cluster and its dashboard.");
         root.Options.Add(meta);
@@ -49,8 +43,8 @@ public static class WebCommand
                 MetaUrl = metaUrl,
                 Port = parse.GetValue(port),
                 Mode = DashboardMode.Remote,
-                AdminToken = NonEmpty(parse.GetValue(adminToken)) ?? NonEmpty(Environment.GetEnvironmentVariable(AdminTokenVariable)),
-                ClusterToken = NonEmpty(parse.GetValue(clusterToken)) ?? NonEmpty(Environment.GetEnvironmentVariable(ClusterTokenVariable)),
+                AdminToken = NonEmpty(parse.GetValue(adminToken)) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenVariables.Admin)),
+                ClusterToken = NonEmpty(parse.GetValue(clusterToken)) ?? NonEmpty(Environment.GetEnvironmentVariable(TokenVariables.Cluster)),
             };
             return await RunAsync(DashboardHost.Build(options), options.Port, null, cancellationToken);
         });
@@ -80,7 +74,7 @@ public static class WebCommand
         var startTimeout = Seconds("--start-timeout", "Seconds start-up may take (meta healthy, data servers registered, mount in place).", 90);
         var stopTimeout = Seconds("--stop-timeout", "Seconds a process may take to exit after SIGTERM before SIGKILL.", 10);
 
-        var command = new Command("supervise", $"Run the local cluster of a state directory: meta, data servers and mount as child processes, with the dashboard on its web_port. The admin token comes from ${AdminTokenVariable}.");
+        var command = new Command("supervise", $"Run the local cluster of a state directory: meta, data servers and mount as child processes, with the dashboard on its web_port. The admin token comes from ${TokenVariables.Admin}.");
         command.Options.Add(stateDir);
         command.Options.Add(api);
         command.Options.Add(fuse);
@@ -90,13 +84,13 @@ public static class WebCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var directory = Path.GetFullPath(parse.GetRequiredValue(stateDir));
-            var token = NonEmpty(Environment.GetEnvironmentVariable(AdminTokenVariable));
+            var token = NonEmpty(Environment.GetEnvironmentVariable(TokenVariables.Admin));
             ClusterPlan plan;
             try
             {
                 if (token is null)
                 {
-                    throw new FormatException($"${AdminTokenVariable} is not set: the supervisor needs the cluster's admin token.");
+                    throw new FormatException($"${TokenVariables.Admin} is not set: the supervisor needs the cluster's admin token.");
                 }
 
                 plan = ClusterPlan.Load(directory);
