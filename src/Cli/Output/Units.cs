@@ -1,30 +1,13 @@
 using System.Globalization;
+using ReplicaFs.Contracts.Text;
 
 namespace ReplicaFs.Cli.Output;
 
 /// <summary>Numbers for people: bytes in binary units, durations, ages, times of day in UTC.</summary>
 internal static class Units
 {
-    private static readonly string[] ByteUnits = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-
-    /// <summary>"0 B", "512 B", "1.5 KiB", "40.0 MiB".</summary>
-    public static string Bytes(long bytes)
-    {
-        if (bytes < 1024)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"{bytes} B");
-        }
-
-        var value = (double)bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < ByteUnits.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {ByteUnits[unit]}");
-    }
+    /// <summary>"0 B", "512 B", "1.5 KiB", "40.0 MiB": the same figures as the servers' event messages.</summary>
+    public static string Bytes(long bytes) => ByteCountText.Format(bytes);
 
     /// <summary>"0.4 s", "12 s", "3 min 4 s", "2 h 5 min".</summary>
     public static string Duration(TimeSpan duration)

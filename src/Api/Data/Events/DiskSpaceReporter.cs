@@ -1,6 +1,7 @@
 using System.Globalization;
 using ReplicaFs.Api.Data.Storage;
 using ReplicaFs.Contracts.Events;
+using ReplicaFs.Contracts.Text;
 
 namespace ReplicaFs.Api.Data.Events;
 

@@ -9,6 +9,7 @@ using ReplicaFs.Contracts.Api;
 using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Events;
 using ReplicaFs.Contracts.Posix;
+using ReplicaFs.Contracts.Text;
 
 namespace ReplicaFs.Api.Data.GarbageCollection;
 

@@ -14,6 +14,7 @@ using ReplicaFs.Api.Data.Throttling;
 using ReplicaFs.Contracts.Api;
 using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Events;
+using ReplicaFs.Contracts.Text;
 
 namespace ReplicaFs.Api.Data.Rebuild;
 

@@ -13,6 +13,7 @@ using ReplicaFs.Contracts.Chunks;
 using ReplicaFs.Contracts.Cluster;
 using ReplicaFs.Contracts.Events;
 using ReplicaFs.Contracts.Posix;
+using ReplicaFs.Contracts.Text;
 
 namespace ReplicaFs.Api.Data.Scrub;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace ReplicaFs.Api.Data.Events;
+namespace ReplicaFs.Contracts.Text;
 
-/// <summary>Byte counts as people read them in event messages ("512 B", "4.0 MiB").</summary>
-internal static class ByteCountText
+/// <summary>Byte counts as people read them in event messages and on the command line ("512 B", "4.0 MiB").</summary>
+public static class ByteCountText
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
