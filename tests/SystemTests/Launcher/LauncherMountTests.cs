@@ -79,19 +79,7 @@ public sealed class LauncherMountTests(ITestOutputHelper output) : IDisposable
         {
             using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "2", "--replicas", "2", "--mount", mountPoint]);
             var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
-            var banner = new List<string>();
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                deadline.CancelAfter(CommandTimeout);
-                while (await launcher.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-                {
-                    banner.Add(line);
-                    if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
-                    {
-                        break;
-                    }
-                }
-            }
+            var banner = await LauncherScript.ReadBannerAsync(launcher, CommandTimeout, cancellationToken);
 
             Assert.Contains(banner, line => line.StartsWith("  mount ", StringComparison.Ordinal) && line.Contains(mountPoint, StringComparison.Ordinal) && line.Contains("Qr=2 Qw=2", StringComparison.Ordinal));
             Assert.Equal("fuse.replicafs", FileSystemTypeAt(mountPoint));

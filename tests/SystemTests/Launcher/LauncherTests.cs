@@ -125,19 +125,7 @@ public sealed class LauncherTests(ITestOutputHelper output) : IDisposable
         {
             using var launcher = LauncherScript.Start(["up", "--state-dir", _stateDir, "--data-servers", "1", "--no-mount"]);
             var stderr = launcher.StandardError.ReadToEndAsync(cancellationToken);
-            var banner = new List<string>();
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                deadline.CancelAfter(CommandTimeout);
-                while (await launcher.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-                {
-                    banner.Add(line);
-                    if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
-                    {
-                        break;
-                    }
-                }
-            }
+            var banner = await LauncherScript.ReadBannerAsync(launcher, CommandTimeout, cancellationToken);
 
             var text = string.Join('\n', banner);
             Assert.True(banner.Count > 0 && banner[^1].StartsWith("Press Ctrl+C", StringComparison.Ordinal), text + await ReadIfExitedAsync(launcher, stderr));

@@ -43,6 +43,28 @@ public static class LauncherScript
         return Process.Start(info) ?? throw new InvalidOperationException($"could not start {RepositoryPaths.Launcher}");
     }
 
+    /// <summary>
+    /// The lines a foreground <c>up</c> prints on standard output up to its "Press Ctrl+C" line (or its end, should it exit
+    /// first); throws <see cref="OperationCanceledException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public static async Task<List<string>> ReadBannerAsync(Process launcher, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launcher);
+        var banner = new List<string>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (await launcher.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            banner.Add(line);
+            if (line.StartsWith("Press Ctrl+C", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        return banner;
+    }
+
     /// <summary>Runs the launcher to completion, killing it (and its children) if it takes longer than <paramref name="timeout"/>.</summary>
     public static Task<LauncherResult> RunAsync(IReadOnlyList<string> arguments, TimeSpan timeout, CancellationToken cancellationToken) =>
         RunAsync(arguments, timeout, null, cancellationToken);
