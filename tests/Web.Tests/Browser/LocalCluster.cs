@@ -38,22 +38,11 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Runs <c>./replicafs up --detach</c> and parses its lines.</summary>
     public static async Task<LocalCluster> StartAsync(int dataServers, int replicas, CancellationToken cancellationToken)
     {
-        string directory;
-        LauncherResult up;
-        var attempt = 0;
-        do
-        {
-            // Ports in the kernel's ephemeral range can be taken for a moment by another test's outgoing connection
-            // between planning and binding: such a start is tried again (three attempts at most).
-            attempt++;
-            directory = Path.Combine(Path.GetTempPath(), "replicafs-browser-tests", Guid.NewGuid().ToString("N")[..12]);
-            up = await RunLauncherAsync(
-                ["up", "--detach", "--state-dir", directory, "--data-servers", $"{dataServers}", "--replicas", $"{replicas}", "--chunk-size", "256K", "--no-mount"],
-                TimeSpan.FromSeconds(240),
-                cancellationToken);
-        }
-        while (up.ExitCode != 0 && attempt < 3 && (up.Stdout + up.Stderr).Contains("address already in use", StringComparison.Ordinal));
-
+        var directory = Path.Combine(Path.GetTempPath(), "replicafs-browser-tests", Guid.NewGuid().ToString("N")[..12]);
+        var up = await RunLauncherAsync(
+            ["up", "--detach", "--state-dir", directory, "--data-servers", $"{dataServers}", "--replicas", $"{replicas}", "--chunk-size", "256K", "--no-mount"],
+            TimeSpan.FromSeconds(240),
+            cancellationToken);
         if (up.ExitCode != 0)
         {
             throw new InvalidOperationException(up.ToString());
