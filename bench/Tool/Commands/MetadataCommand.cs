@@ -2,6 +2,7 @@ using System.CommandLine;
 using ReplicaFs.Bench.Metadata;
 using ReplicaFs.Bench.Posix;
 using ReplicaFs.Bench.Results;
+using ReplicaFs.Contracts.CommandLine;
 
 namespace ReplicaFs.Bench.Commands;
 
@@ -22,7 +23,7 @@ public static class MetadataCommand
         };
         fileBytes.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 0 or > 16 * 1024 * 1024)
+            if (r.TryGetValue(out int parsed) && parsed is < 0 or > 16 * 1024 * 1024)
             {
                 r.AddError("--file-bytes must be between 0 and 16777216.");
             }
@@ -94,7 +95,7 @@ public static class MetadataCommand
         };
         option.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() < 1)
+            if (r.TryGetValue(out int parsed) && parsed < 1)
             {
                 r.AddError($"{name} must be at least 1.");
             }
