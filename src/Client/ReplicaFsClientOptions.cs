@@ -52,7 +52,7 @@ public sealed record ReplicaFsClientOptions
     public int MaxCommitAttempts { get; init; } = 8;
 
     /// <summary>Bytes all chunk buffers of this client may hold together (dirty chunks, read-ahead, merges).</summary>
-    public long BufferBudgetBytes { get; init; } = 256L * 1024 * 1024;
+    public long BufferBudgetBytes { get; init; } = 320L * 1024 * 1024;
 
     /// <summary>Chunks one direct read or write transfers at the same time.</summary>
     public int MaxChunksInFlight { get; init; } = 8;
@@ -63,8 +63,17 @@ public sealed record ReplicaFsClientOptions
     /// <summary>Background flush batches per open file at the same time.</summary>
     public int MaxFlushesInFlight { get; init; } = 4;
 
-    /// <summary>Dirty bytes one open file may hold before it flushes without being asked.</summary>
-    public long MaxDirtyBytesPerFile { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Bytes of partly written chunks one open file may hold before it flushes the least recently written ones without
+    /// being asked (full chunks flush at once). Large enough to absorb random writes over a file of this size until fsync.
+    /// </summary>
+    public long MaxDirtyBytesPerFile { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes of sealed chunks (full, or asked to flush) one open file may have waiting for or in a flush; a writer that
+    /// needs a new chunk buffer waits while the file is at this limit. Bounds the memory of streaming writes.
+    /// </summary>
+    public long MaxFlushingBytesPerFile { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>How far ahead sequential reads through a handle prefetch (0 disables read-ahead).</summary>
     public long ReadAheadBytes { get; init; } = 8L * 1024 * 1024;
@@ -114,9 +123,9 @@ public sealed record ReplicaFsClientOptions
             throw new ArgumentException($"{nameof(BufferBudgetBytes)} must be at least 1 MiB (got {BufferBudgetBytes}).", nameof(BufferBudgetBytes));
         }
 
-        if (MaxDirtyBytesPerFile < 1 || ReadAheadBytes < 0)
+        if (MaxDirtyBytesPerFile < 1 || MaxFlushingBytesPerFile < 1 || ReadAheadBytes < 0)
         {
-            throw new ArgumentException($"{nameof(MaxDirtyBytesPerFile)} must be positive and {nameof(ReadAheadBytes)} not negative.");
+            throw new ArgumentException($"{nameof(MaxDirtyBytesPerFile)} and {nameof(MaxFlushingBytesPerFile)} must be positive and {nameof(ReadAheadBytes)} not negative.");
         }
     }
 

@@ -31,6 +31,9 @@ internal sealed class DirtyChunk(long index, ChunkBuffer buffer)
     /// <summary>Offsets that hold written bytes.</summary>
     public ByteRanges Dirty { get; } = new();
 
+    /// <summary>The open file's write clock at the last write into this chunk (guarded by the open file's lock).</summary>
+    public long LastWrite { get; set; }
+
     /// <summary>Where it is in its life (guarded by the open file's lock).</summary>
     public DirtyState State { get; set; }
 

@@ -14,9 +14,10 @@ namespace ReplicaFs.Client.Files;
 /// chunk map, whole-chunk read cache, and the write-behind buffer of dirty chunks.
 /// <list type="bullet">
 /// <item>Writes land in chunk-sized pooled buffers (paid from the global budget). A chunk that becomes full is sealed and
-/// flushed in the background, up to <see cref="ReplicaFsClientOptions.MaxFlushesInFlight"/> batches at a time;
-/// Flush/Fsync/Close, a full budget and <see cref="ReplicaFsClientOptions.MaxDirtyBytesPerFile"/> seal and flush
-/// partial chunks too.</item>
+/// flushed in the background, up to <see cref="ReplicaFsClientOptions.MaxFlushesInFlight"/> batches at a time; a
+/// writer waits while <see cref="ReplicaFsClientOptions.MaxFlushingBytesPerFile"/> are sealed or flushing.
+/// Flush/Fsync/Close seal and flush partial chunks too; beyond <see cref="ReplicaFsClientOptions.MaxDirtyBytesPerFile"/>
+/// and under budget pressure the least recently written partial chunks are flushed first.</item>
 /// <item>Reads see this client's writes (dirty bytes over committed bytes), sequential reads pull whole chunks and
 /// read ahead.</item>
 /// <item>A failed background flush is recorded; every handle open at that time fails its next write, flush, fsync and
@@ -40,6 +41,8 @@ internal sealed class OpenFile : IDisposable
     private readonly int _readAheadChunks;
     private int _flushesInFlight;
     private long _openDirtyBytes;
+    private long _flushingBytes;
+    private long _writeClock;
 
     public OpenFile(long ino, IMetadataApi meta, ChunkedFileIo io, QuorumReader reader, BufferBudget budget, ReplicaFsClientOptions options, ILogger logger)
     {
@@ -197,10 +200,11 @@ internal sealed class OpenFile : IDisposable
                     continue;
                 }
 
+                await WaitForFlushRoomAsync(cancellationToken);
                 var chunkBuffer = ChunkBuffer.TryRent(_budget, _layout.ChunkSize);
                 if (chunkBuffer is null)
                 {
-                    SealAll();
+                    // Waiting for the budget raises pressure, which makes files seal their least recently written chunks.
                     Pump();
                     chunkBuffer = await ChunkBuffer.RentAsync(_budget, _layout.ChunkSize, cancellationToken);
                 }
@@ -226,15 +230,9 @@ internal sealed class OpenFile : IDisposable
             }
         }
 
-        bool tooMuch;
         lock (_gate)
         {
-            tooMuch = _openDirtyBytes > _options.MaxDirtyBytesPerFile;
-        }
-
-        if (tooMuch)
-        {
-            SealAll();
+            SealLeastRecentLocked(_openDirtyBytes - _options.MaxDirtyBytesPerFile);
         }
 
         Pump();
@@ -406,6 +404,7 @@ internal sealed class OpenFile : IDisposable
     {
         bytes.CopyTo(dirty.Buffer.Span[segment.ChunkOffset..]);
         dirty.Dirty.Add(segment.ChunkOffset, segment.ChunkEnd);
+        dirty.LastWrite = ++_writeClock;
         _cache.Invalidate(segment.Index);
         if (dirty.Dirty.Covers(0, _layout.ChunkSize))
         {
@@ -418,19 +417,54 @@ internal sealed class OpenFile : IDisposable
         dirty.State = DirtyState.Sealed;
         _sealed.Enqueue(dirty);
         _openDirtyBytes -= _layout.ChunkSize;
+        _flushingBytes += _layout.ChunkSize;
     }
 
-    private void SealAll()
+    /// <summary>Seals open chunks, least recently written first, until at least <paramref name="bytes"/> are sealed.</summary>
+    private void SealLeastRecentLocked(long bytes)
     {
-        lock (_gate)
+        if (bytes <= 0)
         {
-            foreach (var dirty in _dirty.Values)
+            return;
+        }
+
+        var open = _dirty.Values.Where(d => d.State == DirtyState.Open).ToList();
+        open.Sort((a, b) => a.LastWrite.CompareTo(b.LastWrite));
+        foreach (var dirty in open)
+        {
+            if (bytes <= 0)
             {
-                if (dirty.State == DirtyState.Open)
-                {
-                    SealLocked(dirty);
-                }
+                break;
             }
+
+            SealLocked(dirty);
+            bytes -= _layout.ChunkSize;
+        }
+    }
+
+    /// <summary>Waits while this file has <see cref="ReplicaFsClientOptions.MaxFlushingBytesPerFile"/> sealed or flushing.</summary>
+    private async Task WaitForFlushRoomAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task[] flushing;
+            lock (_gate)
+            {
+                if (_flushingBytes < _options.MaxFlushingBytesPerFile)
+                {
+                    return;
+                }
+
+                flushing = _dirty.Values.Where(d => d.State != DirtyState.Open).Select(d => d.Done.Task).ToArray();
+            }
+
+            if (flushing.Length == 0)
+            {
+                return;
+            }
+
+            Pump();
+            await Task.WhenAny(flushing).WaitAsync(cancellationToken);
         }
     }
 
@@ -500,6 +534,7 @@ internal sealed class OpenFile : IDisposable
                 }
 
                 _flushesInFlight--;
+                _flushingBytes -= batch.Count * (long)_layout.ChunkSize;
             }
 
             foreach (var dirty in batch)
@@ -526,7 +561,16 @@ internal sealed class OpenFile : IDisposable
     private void OnBudgetPressure(object? sender, EventArgs e)
     {
         _cache.Clear();
-        SealAll();
+        lock (_gate)
+        {
+            // Flushes under way give their buffers back when they end (streaming writes); a file with none gives a quarter
+            // of its partial chunks, the least recently written, so that a full budget is relieved in batches.
+            if (_flushingBytes == 0)
+            {
+                SealLeastRecentLocked(Math.Max(_layout.ChunkSize, _openDirtyBytes / 4));
+            }
+        }
+
         Pump();
     }
 }

@@ -167,6 +167,70 @@ public sealed class FileHandleTests
     }
 
     [Fact]
+    public async Task Past_the_dirty_limit_only_the_least_recently_written_partial_chunks_are_flushed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        await using var client = await cluster.ConnectAsync(o => o with { MaxDirtyBytesPerFile = 3L * ChunkSize });
+        var ino = cluster.Meta.NewFile();
+        await using var handle = await client.OpenFileAsync(ino, ct);
+
+        // Partial writes into chunks 0, 1, 2, then 0 again: chunk 1 is now the least recently written.
+        foreach (var index in new[] { 0, 1, 2, 0 })
+        {
+            await handle.WriteAsync((index * ChunkSize) + 10, TestData.Bytes(4096, index + 1), ct);
+        }
+
+        Assert.Equal(0, cluster.Servers.Sum(s => s.Puts));
+
+        // A fourth partial chunk passes the limit by one chunk: chunk 1 alone is written and committed.
+        await handle.WriteAsync((3 * ChunkSize) + 10, TestData.Bytes(4096, 4), ct);
+        Assert.True(await TestData.EventuallyAsync(() => cluster.Meta.Chunk(ino, 1) is not null, TimeSpan.FromSeconds(5)));
+        await Task.Delay(100, ct);
+        Assert.Null(cluster.Meta.Chunk(ino, 0));
+        Assert.Null(cluster.Meta.Chunk(ino, 2));
+        Assert.Null(cluster.Meta.Chunk(ino, 3));
+
+        await handle.FlushAsync(ct);
+        var read = new byte[4096];
+        foreach (var index in new[] { 0, 1, 2, 3 })
+        {
+            Assert.Equal(4096, await client.ReadAsync(ino, (index * ChunkSize) + 10, read, ct));
+            Assert.Equal(TestData.Bytes(4096, index + 1), read);
+        }
+    }
+
+    [Fact]
+    public async Task A_streaming_write_holds_about_the_flushing_limit_of_buffers_not_the_whole_budget()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        foreach (var server in cluster.Servers)
+        {
+            server.PutDelay = TimeSpan.FromMilliseconds(30);
+        }
+
+        await using var client = await cluster.ConnectAsync(o => o with { BufferBudgetBytes = 32L * ChunkSize, MaxFlushingBytesPerFile = 2L * ChunkSize });
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize * 12, 9);
+        long mostHeld = 0;
+        await using (var handle = await client.OpenFileAsync(ino, ct))
+        {
+            for (var offset = 0; offset < data.Length; offset += 64 * 1024)
+            {
+                await handle.WriteAsync(offset, data.AsMemory(offset, 64 * 1024), ct);
+                mostHeld = Math.Max(mostHeld, client.Budget.Capacity - client.Budget.Available);
+            }
+        }
+
+        // Two chunks sealed or flushing, plus the one being filled.
+        Assert.InRange(mostHeld, ChunkSize, 3L * ChunkSize);
+        var read = new byte[data.Length];
+        Assert.Equal(data.Length, await client.ReadAsync(ino, 0, read, ct));
+        Assert.Equal(data, read);
+    }
+
+    [Fact]
     public async Task Truncate_through_a_handle_commits_pending_writes_first_then_shrinks_and_grows_with_zeros()
     {
         var ct = TestContext.Current.CancellationToken;
