@@ -11,12 +11,15 @@ using ReplicaFs.Contracts.Posix;
 namespace ReplicaFs.Client.Quorum;
 
 /// <summary>
-/// Quorum read of one chunk: every replica in the set is asked for the digest of the committed version (recomputed
-/// from its stored bytes: all of them for a whole-chunk read, only the blocks read for a ranged one) while the best replica (meta state Ok, healthy, fastest) sends the bytes. The read returns
-/// as soon as Qr replicas agree with the committed (version, checksum) and verified bytes from one of them are in the
-/// destination; stragglers are not waited for. Bytes that fail verification are fetched again from another agreeing
-/// replica. Disagreeing replicas are handed to read repair. Fewer than Qr agreeing replicas: a
-/// <see cref="QuorumException"/> (EIO) and a <c>quorum.read-failed</c> event that says which replica said what.
+/// Quorum read of one chunk. The best replica (meta state Ok, healthy, fastest) sends the bytes while others are asked
+/// for the digest of the committed version (recomputed from their stored bytes: all of them for a whole-chunk read,
+/// only the blocks read for a ranged one). A whole-chunk read asks every replica; a ranged read asks only as many as
+/// the quorum needs (its byte source's verified bytes are that replica's vote) and more when one fails or disagrees,
+/// or when the source is slow. The read returns as soon as Qr replicas agree with the committed (version, checksum)
+/// and verified bytes from one of them are in the destination; stragglers are not waited for. Bytes that fail
+/// verification are fetched again from another agreeing replica. Disagreeing replicas are handed to read repair.
+/// Fewer than Qr agreeing replicas: a <see cref="QuorumException"/> (EIO) and a <c>quorum.read-failed</c> event that
+/// says which replica said what.
 /// </summary>
 internal sealed class QuorumReader(
     ReplicaTransport transport,
@@ -64,17 +67,31 @@ internal sealed class QuorumReader(
         transport.Latency.Rank(replicas, order);
 
         var replies = Channel.CreateUnbounded<Reply>(new UnboundedChannelOptions { SingleReader = true });
-        for (var i = 0; i < replicas.Count; i++)
+        var asked = new bool[replicas.Count];
+        var byFetch = new bool[replicas.Count];
+        var pendingDigests = 0;
+        void Ask(int replica)
         {
+            asked[replica] = true;
+            pendingDigests++;
+
             // Digests run on the client's lifetime, not the caller's: a straggler's answer still feeds read repair.
-            _ = DigestAsync(i, replicas[i].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, replies.Writer, background.Stopping);
+            _ = DigestAsync(replica, replicas[replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, replies.Writer, background.Stopping);
         }
 
-        var pendingDigests = replicas.Count;
+        // A ranged read asks the Qr - 1 next best replicas; the best one, its byte source, votes with its verified bytes.
+        var lazy = rangeOffset is not null;
+        for (var rank = lazy ? 1 : 0; rank < (lazy ? Math.Min(readQuorum, replicas.Count) : replicas.Count); rank++)
+        {
+            Ask(order[rank]);
+        }
+
         Task? fetch = null;
         CancellationTokenSource? fetchCancel = null;
+        var fetchRunning = false;
         var source = -1;
         var hedged = false;
+        var abandonWhenPossible = false;
         var outcome = ReadStep.Wait;
         try
         {
@@ -88,8 +105,18 @@ internal sealed class QuorumReader(
                         fetchCancel?.Dispose();
                         fetchCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                         fetch = FetchAsync(decision.Replica, replicas[decision.Replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, destination, replies.Writer, fetchCancel.Token);
+                        fetchRunning = true;
                         source = decision.Replica;
                         hedged = false;
+                        abandonWhenPossible = false;
+                        if (!asked[source])
+                        {
+                            // Not asked for a digest: its verified bytes are its vote. If it is slow, the others are asked.
+                            byFetch[source] = true;
+                            hedged = true;
+                            _ = HedgeAfterAsync(source, replies.Writer, fetchCancel.Token);
+                        }
+
                         continue;
                     case ReadStep.CancelBytes:
                         await fetchCancel!.CancelAsync();
@@ -100,11 +127,37 @@ internal sealed class QuorumReader(
                         continue;
                 }
 
+                if (abandonWhenPossible && tally.SlowSource(order) == source && tally.AbandonSlowSource(order) == source)
+                {
+                    abandonWhenPossible = false;
+                    await fetchCancel!.CancelAsync();
+                    continue;
+                }
+
                 // Qr replicas agree but the byte source has not even reported its digest: give it a short while, then move on.
                 if (!hedged && source >= 0 && tally.SlowSource(order) == source)
                 {
                     hedged = true;
                     _ = HedgeAfterAsync(source, replies.Writer, fetchCancel!.Token);
+                }
+
+                // Enough replicas asked that Qr can still agree; none outstanding at all would wait forever.
+                var expected = tally.Agreeing + Outstanding(tally, asked, byFetch, fetchRunning ? source : -1);
+                for (var rank = 0; rank < order.Length && (expected < readQuorum || (pendingDigests == 0 && !fetchRunning)); rank++)
+                {
+                    var candidate = order[rank];
+                    if (!asked[candidate] && !byFetch[candidate])
+                    {
+                        Ask(candidate);
+                        expected++;
+                    }
+                }
+
+                if (pendingDigests == 0 && !fetchRunning)
+                {
+                    // Nothing can answer any more: the tally has all it will ever get.
+                    outcome = ReadStep.Failed;
+                    continue;
                 }
 
                 var reply = await replies.Reader.ReadAsync(cancellationToken);
@@ -115,11 +168,31 @@ internal sealed class QuorumReader(
                 }
                 else if (reply.Kind == ReplyKind.Bytes)
                 {
+                    fetchRunning = false;
                     tally.RecordBytes(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                    if (byFetch[reply.Replica] && tally.DigestVerdict(reply.Replica) == ReplicaVerdict.Pending)
+                    {
+                        // Its bytes were its vote: verified bytes agree; anything else is what it answers for the chunk.
+                        var verdict = reply.Result.Verdict == ReplicaVerdict.Pending ? ReplicaVerdict.Failed : reply.Result.Verdict;
+                        var detail = verdict == ReplicaVerdict.Ok ? $"version {chunk.Version}: its bytes verified against checksum {chunk.Checksum}" : reply.Result.Detail;
+                        tally.RecordDigest(reply.Replica, verdict, detail);
+                    }
                 }
                 else if (reply.Replica == source && tally.AbandonSlowSource(order) == source)
                 {
                     await fetchCancel!.CancelAsync();
+                }
+                else if (reply.Replica == source && byFetch[source] && fetchRunning)
+                {
+                    // The source is slow and its vote is its bytes: ask the others, then fetch from one that agrees.
+                    abandonWhenPossible = true;
+                    foreach (var candidate in order)
+                    {
+                        if (!asked[candidate] && !byFetch[candidate])
+                        {
+                            Ask(candidate);
+                        }
+                    }
                 }
             }
         }
@@ -168,6 +241,21 @@ internal sealed class QuorumReader(
         QueueRepairs(ino, chunk, tally);
         await reporter.PostEventAsync(EventKinds.ReadQuorumFailed, EventSeverity.Error, failure.Message, null, ino, chunk.ChunkId, background.Stopping);
         throw failure;
+    }
+
+    /// <summary>Replicas that may still agree and will answer: digests asked and not in, and a running fetch that is its replica's vote.</summary>
+    private static int Outstanding(ReadQuorumTally tally, bool[] asked, bool[] byFetch, int fetching)
+    {
+        var count = 0;
+        for (var i = 0; i < asked.Length; i++)
+        {
+            if (tally.DigestVerdict(i) == ReplicaVerdict.Pending && (asked[i] || (byFetch[i] && i == fetching)))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>

@@ -144,6 +144,92 @@ public sealed class QuorumReaderTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the read took {watch.Elapsed}");
     }
 
+    [Theory]
+    [InlineData(3, 1, 0)]
+    [InlineData(3, 2, 1)]
+    [InlineData(4, 3, 2)]
+    public async Task A_ranged_read_asks_only_the_quorum_and_the_byte_source_votes_with_its_verified_bytes(int replicas, int readQuorum, int digests)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster(servers: replicas, replicas: replicas);
+        await using var client = await cluster.ConnectAsync(readQuorum: readQuorum, writeQuorum: replicas);
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize, 11);
+        await client.WriteAsync(ino, 0, data, ct);
+
+        var part = new byte[4096];
+        Assert.Equal(part.Length, await client.ReadAsync(ino, 70_000, part, ct));
+
+        Assert.Equal(data.AsSpan(70_000, 4096).ToArray(), part);
+        Assert.Equal(1, cluster.Servers.Sum(s => s.RangeGets));
+        Assert.Equal(1, cluster.Servers.Sum(s => s.Gets));
+        Assert.Equal(digests, cluster.Servers.Sum(s => s.RangeDigests));
+        Assert.Equal(0, cluster.Servers.Sum(s => s.Digests) - cluster.Servers.Sum(s => s.RangeDigests));
+    }
+
+    [Fact]
+    public async Task A_ranged_read_whose_source_serves_bad_bytes_asks_another_replica_and_reports_the_bad_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster(servers: 3, replicas: 3);
+        await using var client = await cluster.ConnectAsync(readQuorum: 1, writeQuorum: 3);
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize, 12);
+        await client.WriteAsync(ino, 0, data, ct);
+
+        // Server 1 is the preferred byte source (all equal, listed first).
+        cluster.Server(1).ServeBadBytes = true;
+        var part = new byte[4096];
+        await client.ReadAsync(ino, 140_000, part, ct);
+
+        Assert.Equal(data.AsSpan(140_000, 4096).ToArray(), part);
+        Assert.Equal(2, cluster.Servers.Sum(s => s.RangeGets));
+        Assert.True(await client.WaitForRepairsAsync(TimeSpan.FromSeconds(5), ct));
+        var report = Assert.Single(cluster.Meta.ReplicaReports, r => r.Report.State == ReplicaState.Corrupt).Report;
+        Assert.Equal(1, report.ServerId);
+    }
+
+    [Fact]
+    public async Task A_hung_byte_source_of_a_ranged_read_with_Qr_1_costs_a_hedge_delay_not_a_timeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster(servers: 3, replicas: 3);
+        await using var client = await cluster.ConnectAsync(
+            o => o with { DigestTimeout = TimeSpan.FromSeconds(10), TransferTimeout = TimeSpan.FromSeconds(10) }, readQuorum: 1, writeQuorum: 3);
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize, 13);
+        await client.WriteAsync(ino, 0, data, ct);
+
+        cluster.Server(1).Fault = FakeFault.Hung;
+        var watch = Stopwatch.StartNew();
+        var part = new byte[4096];
+        await client.ReadAsync(ino, 10_000, part, ct);
+        watch.Stop();
+
+        Assert.Equal(data.AsSpan(10_000, 4096).ToArray(), part);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the read took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_ranged_read_fails_only_after_asking_every_replica()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster(servers: 3, replicas: 3);
+        await using var client = await cluster.ConnectAsync(readQuorum: 2, writeQuorum: 3);
+        var ino = cluster.Meta.NewFile();
+        await client.WriteAsync(ino, 0, TestData.Bytes(ChunkSize, 14), ct);
+        var chunk = cluster.Meta.Chunk(ino, 0)!;
+        cluster.Server(1).Corrupt(chunk.ChunkId, chunk.Version, offset: 100_000);
+        cluster.Server(2).Fault = FakeFault.Down;
+
+        var error = await Assert.ThrowsAsync<QuorumException>(() => client.ReadAsync(ino, 100_000, new byte[4096], ct));
+
+        Assert.Equal(1, error.Achieved);
+        Assert.Equal(
+            [(1, ReplicaVerdict.Corrupt), (2, ReplicaVerdict.Unreachable), (3, ReplicaVerdict.Ok)],
+            error.Replicas.Select(r => (r.ServerId, r.Verdict)));
+    }
+
     [Fact]
     public async Task A_replica_set_smaller_than_Qr_fails_the_read()
     {
