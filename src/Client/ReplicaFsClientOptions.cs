@@ -78,6 +78,12 @@ public sealed record ReplicaFsClientOptions
     /// <summary>How far ahead sequential reads through a handle prefetch (0 disables read-ahead).</summary>
     public long ReadAheadBytes { get; init; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Bytes of verified blocks of committed chunks one open file keeps for random reads (from the buffer budget, only
+    /// when it has room; 0 disables). Rounded down to whole chunks.
+    /// </summary>
+    public long RandomReadCacheBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Pooled connections per data server.</summary>
     public int MaxConnectionsPerServer { get; init; } = 32;
 
@@ -123,9 +129,10 @@ public sealed record ReplicaFsClientOptions
             throw new ArgumentException($"{nameof(BufferBudgetBytes)} must be at least 1 MiB (got {BufferBudgetBytes}).", nameof(BufferBudgetBytes));
         }
 
-        if (MaxDirtyBytesPerFile < 1 || MaxFlushingBytesPerFile < 1 || ReadAheadBytes < 0)
+        if (MaxDirtyBytesPerFile < 1 || MaxFlushingBytesPerFile < 1 || ReadAheadBytes < 0 || RandomReadCacheBytes < 0)
         {
-            throw new ArgumentException($"{nameof(MaxDirtyBytesPerFile)} and {nameof(MaxFlushingBytesPerFile)} must be positive and {nameof(ReadAheadBytes)} not negative.");
+            throw new ArgumentException(
+                $"{nameof(MaxDirtyBytesPerFile)} and {nameof(MaxFlushingBytesPerFile)} must be positive, {nameof(ReadAheadBytes)} and {nameof(RandomReadCacheBytes)} not negative.");
         }
     }
 

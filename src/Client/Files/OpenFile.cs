@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Extensions.Logging;
 using ReplicaFs.Client.Buffers;
 using ReplicaFs.Client.Chunks;
@@ -38,6 +39,7 @@ internal sealed class OpenFile : IDisposable
     private readonly ILogger _logger;
     private readonly ChunkLayout _layout;
     private readonly ChunkCache _cache;
+    private readonly BlockCache _blocks;
     private readonly int _readAheadChunks;
     private int _flushesInFlight;
     private long _openDirtyBytes;
@@ -57,6 +59,7 @@ internal sealed class OpenFile : IDisposable
         Map = new ChunkMapCache(meta, ino, _layout.ChunkSize);
         _readAheadChunks = (int)Math.Min(64, options.ReadAheadBytes / _layout.ChunkSize);
         _cache = new ChunkCache(budget, _layout.ChunkSize, _readAheadChunks + 2);
+        _blocks = new BlockCache(budget, _layout.ChunkSize, (int)Math.Min(int.MaxValue, options.RandomReadCacheBytes / _layout.ChunkSize));
         _budget.Pressure += OnBudgetPressure;
     }
 
@@ -108,6 +111,9 @@ internal sealed class OpenFile : IDisposable
     /// <summary>Whole chunks held by the read cache.</summary>
     public int CachedChunks => _cache.Count;
 
+    /// <summary>Chunks of which the random-read cache holds blocks.</summary>
+    public int CachedBlockChunks => _blocks.Count;
+
     /// <summary>The first failure after <paramref name="baseline"/> failures, if any.</summary>
     public Exception? ErrorAfter(int baseline)
     {
@@ -128,6 +134,7 @@ internal sealed class OpenFile : IDisposable
 
         Map.Reset(attributes.Size);
         _cache.Clear();
+        _blocks.Clear();
         await Map.EnsureAsync(0);
         return attributes;
     }
@@ -275,6 +282,7 @@ internal sealed class OpenFile : IDisposable
         {
             Map.ApplyTruncate(size);
             _cache.Clear();
+            _blocks.Clear();
         }
     }
 
@@ -282,6 +290,7 @@ internal sealed class OpenFile : IDisposable
     public void InvalidateCaches(long size)
     {
         _cache.Clear();
+        _blocks.Clear();
         Map.Reset(size);
     }
 
@@ -290,6 +299,7 @@ internal sealed class OpenFile : IDisposable
     {
         _budget.Pressure -= OnBudgetPressure;
         _cache.Dispose();
+        _blocks.Dispose();
         lock (_gate)
         {
             foreach (var dirty in _dirty.Values.Where(d => d.State != DirtyState.Flushing))
@@ -362,7 +372,50 @@ internal sealed class OpenFile : IDisposable
             }
         }
 
+        if (!wholeChunk && keep is null && chunk is not null && _blocks.Enabled)
+        {
+            try
+            {
+                await ReadBlocksAsync(chunk, segment, target, size, cancellationToken);
+                return;
+            }
+            catch (ChunkChangedException)
+            {
+                chunk = await Map.RefreshAsync(segment.Index, cancellationToken);
+            }
+        }
+
         await _io.ReadSegmentAsync(Ino, chunk, segment, target, size, keep, Map.RefreshAsync, cancellationToken);
+    }
+
+    /// <summary>
+    /// A random read through the block cache: served from verified blocks held, else the blocks it touches are read
+    /// with a quorum read (the same block-aligned range a direct read fetches) and kept.
+    /// </summary>
+    /// <exception cref="ChunkChangedException">The chunk's committed version changed since the map was read.</exception>
+    private async Task ReadBlocksAsync(Contracts.Chunks.ChunkInfo chunk, ChunkSegment segment, Memory<byte> target, long size, CancellationToken cancellationToken)
+    {
+        var readable = ChunkExtent.ReadableLength(chunk, segment.Index, _layout.ChunkSize, size);
+        var dataEnd = Math.Min(segment.ChunkEnd, readable);
+        if (dataEnd > segment.ChunkOffset && !_blocks.TryCopy(chunk, segment.ChunkOffset, dataEnd, target.Span))
+        {
+            const int BlockSize = Contracts.Chunks.ChunkChecksum.BlockSize;
+            var start = segment.ChunkOffset / BlockSize * BlockSize;
+            var end = (int)Math.Min((dataEnd + (long)BlockSize - 1) / BlockSize * BlockSize, readable);
+            var staging = ArrayPool<byte>.Shared.Rent(end - start);
+            try
+            {
+                await _reader.ReadAsync(Ino, chunk, new MemoryDestination(staging.AsMemory(0, end - start), start), cancellationToken);
+                _blocks.Store(chunk, start, staging.AsSpan(0, end - start));
+                staging.AsSpan(segment.ChunkOffset - start, dataEnd - segment.ChunkOffset).CopyTo(target.Span);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(staging);
+            }
+        }
+
+        target.Span[Math.Max(0, dataEnd - segment.ChunkOffset)..].Clear();
     }
 
     private Task LoadAsync(Contracts.Chunks.ChunkInfo chunk, ChunkCache.Entry entry) =>
@@ -406,6 +459,7 @@ internal sealed class OpenFile : IDisposable
         dirty.Dirty.Add(segment.ChunkOffset, segment.ChunkEnd);
         dirty.LastWrite = ++_writeClock;
         _cache.Invalidate(segment.Index);
+        _blocks.Invalidate(segment.Index);
         if (dirty.Dirty.Covers(0, _layout.ChunkSize))
         {
             SealLocked(dirty);
@@ -561,6 +615,7 @@ internal sealed class OpenFile : IDisposable
     private void OnBudgetPressure(object? sender, EventArgs e)
     {
         _cache.Clear();
+        _blocks.Clear();
         lock (_gate)
         {
             // Flushes under way give their buffers back when they end (streaming writes); a file with none gives a quarter

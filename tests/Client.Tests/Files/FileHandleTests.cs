@@ -140,6 +140,65 @@ public sealed class FileHandleTests
     }
 
     [Fact]
+    public async Task Random_reads_through_a_handle_fetch_each_block_once_and_see_their_own_writes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        await using var client = await cluster.ConnectAsync();
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize, 15);
+        await client.WriteAsync(ino, 0, data, ct);
+        await using var handle = await client.OpenFileAsync(ino, ct);
+
+        // Two reads in one 64 KiB block, then the first again: one ranged GET.
+        var part = new byte[4096];
+        foreach (var offset in new[] { 70_000, 100_000, 70_000 })
+        {
+            Assert.Equal(4096, await handle.ReadAsync(offset, part, ct));
+            Assert.Equal(data.AsSpan(offset, 4096).ToArray(), part);
+        }
+
+        Assert.Equal(1, cluster.Servers.Sum(s => s.RangeGets));
+
+        // Another block is fetched; a write into the chunk drops what was held, and reads see the new bytes.
+        Assert.Equal(4096, await handle.ReadAsync(200_000, part, ct));
+        Assert.Equal(2, cluster.Servers.Sum(s => s.RangeGets));
+        var patch = TestData.Bytes(100, 16);
+        await handle.WriteAsync(70_050, patch, ct);
+        await handle.FlushAsync(ct);
+        Assert.Equal(4096, await handle.ReadAsync(70_000, part, ct));
+        Assert.Equal(patch, part[50..150]);
+        Assert.Equal(data.AsSpan(70_000, 50).ToArray(), part[..50]);
+    }
+
+    [Fact]
+    public async Task Blocks_held_for_random_reads_give_way_to_another_clients_commit_at_the_next_open()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        await using var reader = await cluster.ConnectAsync();
+        await using var writer = await cluster.ConnectAsync();
+        var ino = cluster.Meta.NewFile();
+        await writer.WriteAsync(ino, 0, TestData.Bytes(ChunkSize, 17), ct);
+
+        var part = new byte[4096];
+        await using (var handle = await reader.OpenFileAsync(ino, ct))
+        {
+            await handle.ReadAsync(70_000, part, ct);
+        }
+
+        var second = TestData.Bytes(ChunkSize, 18);
+        await writer.WriteAsync(ino, 0, second, ct);
+
+        await using (var handle = await reader.OpenFileAsync(ino, ct))
+        {
+            Assert.Equal(4096, await handle.ReadAsync(70_000, part, ct));
+        }
+
+        Assert.Equal(second.AsSpan(70_000, 4096).ToArray(), part);
+    }
+
+    [Fact]
     public async Task A_file_much_larger_than_the_buffer_budget_is_written_and_read_with_bounded_memory()
     {
         var ct = TestContext.Current.CancellationToken;
