@@ -11,15 +11,15 @@ using ReplicaFs.Contracts.Posix;
 namespace ReplicaFs.Client.Quorum;
 
 /// <summary>
-/// Quorum read of one chunk. The best replica (meta state Ok, healthy, fastest) sends the bytes while others are asked
-/// for the digest of the committed version (recomputed from their stored bytes: all of them for a whole-chunk read,
-/// only the blocks read for a ranged one). A whole-chunk read asks every replica; a ranged read asks only as many as
-/// the quorum needs (its byte source's verified bytes are that replica's vote) and more when one fails or disagrees,
-/// or when the source is slow. The read returns as soon as Qr replicas agree with the committed (version, checksum)
-/// and verified bytes from one of them are in the destination; stragglers are not waited for. Bytes that fail
-/// verification are fetched again from another agreeing replica. Disagreeing replicas are handed to read repair.
-/// Fewer than Qr agreeing replicas: a <see cref="QuorumException"/> (EIO) and a <c>quorum.read-failed</c> event that
-/// says which replica said what.
+/// Quorum read of one chunk. The best replica (meta state Ok, healthy, fastest) sends the bytes, and its verified bytes
+/// are its vote; the Qr - 1 next best are asked for the digest of the committed version (recomputed from their stored
+/// bytes: all of them for a whole-chunk read, only the blocks read for a ranged one); more are asked when one fails or
+/// disagrees, or when the source is slow. The read returns as soon as Qr replicas agree with the committed (version,
+/// checksum) and verified bytes from one of them are in the destination; stragglers are not waited for. After a
+/// whole-chunk read the replicas not asked are checked in the background (one such check per client at a time).
+/// Bytes that fail verification are fetched again from another agreeing replica. Disagreeing replicas are handed to
+/// read repair. Fewer than Qr agreeing replicas: a <see cref="QuorumException"/> (EIO) and a
+/// <c>quorum.read-failed</c> event that says which replica said what.
 /// </summary>
 internal sealed class QuorumReader(
     ReplicaTransport transport,
@@ -79,9 +79,8 @@ internal sealed class QuorumReader(
             _ = DigestAsync(replica, replicas[replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, replies.Writer, background.Stopping);
         }
 
-        // A ranged read asks the Qr - 1 next best replicas; the best one, its byte source, votes with its verified bytes.
-        var lazy = rangeOffset is not null;
-        for (var rank = lazy ? 1 : 0; rank < (lazy ? Math.Min(readQuorum, replicas.Count) : replicas.Count); rank++)
+        // The Qr - 1 next best replicas are asked; the best one, the byte source, votes with its verified bytes.
+        for (var rank = 1; rank < Math.Min(readQuorum, replicas.Count); rank++)
         {
             Ask(order[rank]);
         }
@@ -93,6 +92,11 @@ internal sealed class QuorumReader(
         var hedged = false;
         var abandonWhenPossible = false;
         var outcome = ReadStep.Wait;
+
+        // A read still undecided after the hedge delay asks every replica: one slow replica among those asked costs
+        // the delay, not its timeout.
+        using var readOver = new CancellationTokenSource();
+        _ = HedgeAfterAsync(EveryReplica, replies.Writer, readOver.Token);
         try
         {
             while (outcome == ReadStep.Wait)
@@ -178,14 +182,14 @@ internal sealed class QuorumReader(
                         tally.RecordDigest(reply.Replica, verdict, detail);
                     }
                 }
-                else if (reply.Replica == source && tally.AbandonSlowSource(order) == source)
+                else if (reply.Replica >= 0 && reply.Replica == source && tally.AbandonSlowSource(order) == source)
                 {
                     await fetchCancel!.CancelAsync();
                 }
-                else if (reply.Replica == source && byFetch[source] && fetchRunning)
+                else if (reply.Replica == EveryReplica || (reply.Replica == source && byFetch[source]))
                 {
-                    // The source is slow and its vote is its bytes: ask the others, then fetch from one that agrees.
-                    abandonWhenPossible = true;
+                    // Slow: ask every replica; a source whose vote is its bytes is abandoned once others agree.
+                    abandonWhenPossible = source >= 0 && byFetch[source] && fetchRunning;
                     foreach (var candidate in order)
                     {
                         if (!asked[candidate] && !byFetch[candidate])
@@ -198,6 +202,8 @@ internal sealed class QuorumReader(
         }
         finally
         {
+            await readOver.CancelAsync();
+
             // Never return while a fetch may still write into the caller's memory.
             if (fetch is { IsCompleted: false })
             {
@@ -210,13 +216,28 @@ internal sealed class QuorumReader(
 
         if (outcome == ReadStep.Succeeded)
         {
+            // A whole chunk read by quorum: the replicas not asked are checked off the reader's path, so that read repair
+            // still finds them; one such check per client at a time bounds the extra load of a streaming reader.
+            var check = rangeOffset is null && asked.Where((a, i) => !a && !byFetch[i]).Any() ? repairs.TryBeginCheck() : null;
+            if (check is not null)
+            {
+                for (var i = 0; i < replicas.Count; i++)
+                {
+                    if (!asked[i] && !byFetch[i])
+                    {
+                        Ask(i);
+                    }
+                }
+            }
+
             if (pendingDigests == 0)
             {
                 QueueRepairs(ino, chunk, tally);
             }
             else
             {
-                background.Run(ct => FinishStragglersAsync(ino, chunk, tally, replies.Reader, pendingDigests, ct));
+                var pending = pendingDigests;
+                background.Run(ct => FinishStragglersAsync(ino, chunk, tally, replies.Reader, pending, check, ct));
             }
 
             return;
@@ -306,19 +327,26 @@ internal sealed class QuorumReader(
         replies.TryWrite(new Reply(replica, ReplyKind.Bytes, result));
     }
 
-    private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, CancellationToken cancellationToken)
+    private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, IDisposable? check, CancellationToken cancellationToken)
     {
-        while (pending > 0)
+        try
         {
-            var reply = await replies.ReadAsync(cancellationToken);
-            if (reply.Kind == ReplyKind.Digest)
+            while (pending > 0)
             {
-                pending--;
-                tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                var reply = await replies.ReadAsync(cancellationToken);
+                if (reply.Kind == ReplyKind.Digest)
+                {
+                    pending--;
+                    tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
+                }
             }
-        }
 
-        QueueRepairs(ino, chunk, tally);
+            QueueRepairs(ino, chunk, tally);
+        }
+        finally
+        {
+            check?.Dispose();
+        }
     }
 
     private void QueueRepairs(long ino, ChunkInfo chunk, ReadQuorumTally tally)
@@ -372,6 +400,9 @@ internal sealed class QuorumReader(
             // The fetch ended or was abandoned first.
         }
     }
+
+    /// <summary>The replica of a hedge reply that concerns the whole read rather than one byte fetch.</summary>
+    private const int EveryReplica = -1;
 
     private enum ReplyKind
     {

@@ -30,6 +30,7 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
     private readonly Task[] _workers;
     private long _completed;
     private long _failed;
+    private int _checking;
 
     public ReadRepairQueue(IChunkMapApi meta, ReplicaTransport transport, ClusterEventReporter reporter, ILogger logger, int capacity, int concurrency, TimeSpan drainTimeout)
     {
@@ -76,11 +77,17 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Waits until nothing is queued or running (bounded by <paramref name="timeout"/>).</summary>
+    /// <summary>
+    /// Claims the background check of the replicas a whole-chunk read did not ask; null while another one runs (one per
+    /// client). Dispose the claim once the check's findings are queued.
+    /// </summary>
+    public IDisposable? TryBeginCheck() => Interlocked.CompareExchange(ref _checking, 1, 0) == 0 ? new CheckClaim(this) : null;
+
+    /// <summary>Waits until no check is looking for bad replicas and no repair is queued or running (bounded by <paramref name="timeout"/>).</summary>
     public async Task<bool> WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!_queued.IsEmpty)
+        while (!_queued.IsEmpty || Volatile.Read(ref _checking) != 0)
         {
             if (DateTime.UtcNow >= deadline)
             {
@@ -236,5 +243,18 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
             work.Ino,
             chunk.ChunkId,
             cancellationToken);
+    }
+
+    private sealed class CheckClaim(ReadRepairQueue queue) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Volatile.Write(ref queue._checking, 0);
+            }
+        }
     }
 }

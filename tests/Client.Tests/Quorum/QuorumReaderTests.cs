@@ -175,9 +175,10 @@ public sealed class QuorumReaderTests
         await using var client = await cluster.ConnectAsync(readQuorum: 1, writeQuorum: 3);
         var ino = cluster.Meta.NewFile();
         var data = TestData.Bytes(ChunkSize, 12);
-        await client.WriteAsync(ino, 0, data, ct);
 
-        // Server 1 is the preferred byte source (all equal, listed first).
+        // Servers 2 and 3 answer the write slowly, so server 1 is the fastest and becomes the byte source.
+        cluster.Server(2).PutDelay = cluster.Server(3).PutDelay = TimeSpan.FromMilliseconds(100);
+        await client.WriteAsync(ino, 0, data, ct);
         cluster.Server(1).ServeBadBytes = true;
         var part = new byte[4096];
         await client.ReadAsync(ino, 140_000, part, ct);
@@ -198,8 +199,10 @@ public sealed class QuorumReaderTests
             o => o with { DigestTimeout = TimeSpan.FromSeconds(10), TransferTimeout = TimeSpan.FromSeconds(10) }, readQuorum: 1, writeQuorum: 3);
         var ino = cluster.Meta.NewFile();
         var data = TestData.Bytes(ChunkSize, 13);
-        await client.WriteAsync(ino, 0, data, ct);
 
+        // Servers 2 and 3 answer the write slowly, so server 1 is the fastest and becomes the byte source; then it hangs.
+        cluster.Server(2).PutDelay = cluster.Server(3).PutDelay = TimeSpan.FromMilliseconds(100);
+        await client.WriteAsync(ino, 0, data, ct);
         cluster.Server(1).Fault = FakeFault.Hung;
         var watch = Stopwatch.StartNew();
         var part = new byte[4096];
@@ -208,6 +211,9 @@ public sealed class QuorumReaderTests
 
         Assert.Equal(data.AsSpan(10_000, 4096).ToArray(), part);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"the read took {watch.Elapsed}");
+
+        // The hung server's GET never got as far as being counted; the bytes came from one other server.
+        Assert.Equal(1, cluster.Servers.Sum(s => s.RangeGets));
     }
 
     [Fact]
