@@ -76,7 +76,7 @@ public sealed record ReplicaFsClientOptions
     public long MaxFlushingBytesPerFile { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>How far ahead sequential reads through a handle prefetch (0 disables read-ahead).</summary>
-    public long ReadAheadBytes { get; init; } = 8L * 1024 * 1024;
+    public long ReadAheadBytes { get; init; } = 32L * 1024 * 1024;
 
     /// <summary>
     /// Bytes of verified blocks of committed chunks one open file keeps for random reads (from the buffer budget, only
