@@ -1,22 +1,20 @@
-using System.Buffers;
-
 namespace ReplicaFs.Client.Buffers;
 
 /// <summary>
-/// A pooled byte array of at least one chunk, paid for from the <see cref="BufferBudget"/>. It is reference counted:
+/// A pooled buffer of one chunk (mapped memory from <see cref="ChunkMemoryPool"/>), paid for from the <see cref="BufferBudget"/>. It is reference counted:
 /// whoever still sends from it after its owner is done (a replica PUT that outlives the write) calls
 /// <see cref="Retain"/> and disposes it when finished; the last dispose returns the array to the pool and the bytes to
 /// the budget. Nobody may use the buffer after their own dispose.
 /// </summary>
 internal sealed class ChunkBuffer : IDisposable
 {
-    private byte[]? _array;
+    private MappedMemory? _memory;
     private BudgetGrant _grant;
     private int _references = 1;
 
-    private ChunkBuffer(byte[] array, int length, BudgetGrant grant)
+    private ChunkBuffer(int length, BudgetGrant grant)
     {
-        _array = array;
+        _memory = ChunkMemoryPool.Rent(length);
         Length = length;
         _grant = grant;
     }
@@ -25,27 +23,27 @@ internal sealed class ChunkBuffer : IDisposable
     public int Length { get; }
 
     /// <summary>The usable bytes.</summary>
-    public Memory<byte> Memory => Array.AsMemory(0, Length);
+    public Memory<byte> Memory => Mapped.Memory;
 
     /// <summary>The usable bytes.</summary>
-    public Span<byte> Span => Array.AsSpan(0, Length);
+    public Span<byte> Span => Mapped.GetSpan();
 
-    private byte[] Array => _array ?? throw new ObjectDisposedException(nameof(ChunkBuffer));
+    private MappedMemory Mapped => _memory ?? throw new ObjectDisposedException(nameof(ChunkBuffer));
 
     /// <summary>Rents a buffer of <paramref name="length"/> bytes, waiting for the budget if needed.</summary>
     public static async ValueTask<ChunkBuffer> RentAsync(BufferBudget budget, int length, CancellationToken cancellationToken)
     {
         var grant = await budget.AcquireAsync(length, cancellationToken);
-        return new ChunkBuffer(ArrayPool<byte>.Shared.Rent(length), length, grant);
+        return new ChunkBuffer(length, grant);
     }
 
     /// <summary>Rents a buffer paid for by bytes already granted (moved out of <paramref name="grant"/>).</summary>
     public static ChunkBuffer FromGrant(ref BudgetGrant grant, int length) =>
-        new(ArrayPool<byte>.Shared.Rent(length), length, grant.Split(Math.Min(length, grant.Amount)));
+        new(length, grant.Split(Math.Min(length, grant.Amount)));
 
     /// <summary>Rents a buffer if the budget allows it right now.</summary>
     public static ChunkBuffer? TryRent(BufferBudget budget, int length) =>
-        budget.TryAcquire(length, out var grant) ? new ChunkBuffer(ArrayPool<byte>.Shared.Rent(length), length, grant) : null;
+        budget.TryAcquire(length, out var grant) ? new ChunkBuffer(length, grant) : null;
 
     /// <summary>Adds a reference; each reference is given back with one <see cref="Dispose"/>.</summary>
     public ChunkBuffer Retain()
@@ -62,10 +60,10 @@ internal sealed class ChunkBuffer : IDisposable
             return;
         }
 
-        var array = Interlocked.Exchange(ref _array, null);
-        if (array is not null)
+        var memory = Interlocked.Exchange(ref _memory, null);
+        if (memory is not null)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            ChunkMemoryPool.Return(memory);
             _grant.Dispose();
         }
     }
