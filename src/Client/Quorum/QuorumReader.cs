@@ -216,18 +216,13 @@ internal sealed class QuorumReader(
 
         if (outcome == ReadStep.Succeeded)
         {
-            // A whole chunk read by quorum: the replicas not asked are checked off the reader's path, so that read repair
-            // still finds them; one such check per client at a time bounds the extra load of a streaming reader.
-            var check = rangeOffset is null && asked.Where((a, i) => !a && !byFetch[i]).Any() ? repairs.TryBeginCheck() : null;
-            if (check is not null)
+            // A whole chunk read by quorum: the replicas not asked are checked off the reader's path, one chunk at a time
+            // per client, so that read repair still finds them without a streaming reader paying for every replica.
+            var unasked = Enumerable.Range(0, replicas.Count).Where(i => !asked[i] && !byFetch[i]).ToList();
+            if (rangeOffset is null && unasked.Count > 0)
             {
-                for (var i = 0; i < replicas.Count; i++)
-                {
-                    if (!asked[i] && !byFetch[i])
-                    {
-                        Ask(i);
-                    }
-                }
+                var sources = tally.GoodReplicas().Select(i => replicas[i]).ToList();
+                repairs.EnqueueCheck(ct => CheckUnaskedAsync(ino, chunk, key, checksum, unasked, sources, ct));
             }
 
             if (pendingDigests == 0)
@@ -237,7 +232,7 @@ internal sealed class QuorumReader(
             else
             {
                 var pending = pendingDigests;
-                background.Run(ct => FinishStragglersAsync(ino, chunk, tally, replies.Reader, pending, check, ct));
+                background.Run(ct => FinishStragglersAsync(ino, chunk, tally, replies.Reader, pending, ct));
             }
 
             return;
@@ -327,25 +322,37 @@ internal sealed class QuorumReader(
         replies.TryWrite(new Reply(replica, ReplyKind.Bytes, result));
     }
 
-    private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, IDisposable? check, CancellationToken cancellationToken)
+    private async Task FinishStragglersAsync(long ino, ChunkInfo chunk, ReadQuorumTally tally, ChannelReader<Reply> replies, int pending, CancellationToken cancellationToken)
     {
-        try
+        while (pending > 0)
         {
-            while (pending > 0)
+            var reply = await replies.ReadAsync(cancellationToken);
+            if (reply.Kind == ReplyKind.Digest)
             {
-                var reply = await replies.ReadAsync(cancellationToken);
-                if (reply.Kind == ReplyKind.Digest)
-                {
-                    pending--;
-                    tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
-                }
+                pending--;
+                tally.RecordDigest(reply.Replica, reply.Result.Verdict, reply.Result.Detail);
             }
-
-            QueueRepairs(ino, chunk, tally);
         }
-        finally
+
+        QueueRepairs(ino, chunk, tally);
+    }
+
+    /// <summary>
+    /// The background check after a whole-chunk read: full digests of the replicas it did not ask; stale, corrupt and
+    /// missing ones go to read repair, with the read's agreeing replicas as sources.
+    /// </summary>
+    private async Task CheckUnaskedAsync(long ino, ChunkInfo chunk, string key, ulong checksum, List<int> unasked, List<ReplicaInfo> sources, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(unasked.Select(i => transport.DigestAsync(chunk.Replicas[i].Url, key, chunk.Version, checksum, null, null, cancellationToken)));
+        var tally = new ReadQuorumTally(chunk.Replicas.Count, readQuorum);
+        for (var k = 0; k < unasked.Count; k++)
         {
-            check?.Dispose();
+            tally.RecordDigest(unasked[k], answers[k].Verdict, answers[k].Detail);
+        }
+
+        foreach (var finding in tally.Findings())
+        {
+            repairs.Enqueue(new RepairWork(ino, chunk, chunk.Replicas[finding.Replica], finding.State, finding.Detail, sources));
         }
     }
 

@@ -28,9 +28,12 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
     private readonly TimeSpan _drainTimeout;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _workers;
+    private readonly Channel<Func<CancellationToken, Task>> _checks;
+    private readonly Task _checker;
     private long _completed;
     private long _failed;
-    private int _checking;
+    private int _checksPending;
+    private volatile bool _closing;
 
     public ReadRepairQueue(IChunkMapApi meta, ReplicaTransport transport, ClusterEventReporter reporter, ILogger logger, int capacity, int concurrency, TimeSpan drainTimeout)
     {
@@ -46,7 +49,17 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
             SingleWriter = false,
         });
         _workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(WorkAsync)).ToArray();
+        _checks = Channel.CreateBounded<Func<CancellationToken, Task>>(new BoundedChannelOptions(MaxQueuedChecks)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+        _checker = Task.Run(CheckAsync);
     }
+
+    /// <summary>Background checks of replicas a whole-chunk read did not ask that may wait; more are dropped.</summary>
+    public const int MaxQueuedChecks = 64;
 
     /// <summary>Repairs finished successfully so far.</summary>
     public long Completed => Interlocked.Read(ref _completed);
@@ -78,16 +91,28 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// Claims the background check of the replicas a whole-chunk read did not ask; null while another one runs (one per
-    /// client). Dispose the claim once the check's findings are queued.
+    /// Queues a background check of the replicas a whole-chunk read did not ask (it queues its findings with
+    /// <see cref="Enqueue"/>). Checks run one at a time, in order; when <see cref="MaxQueuedChecks"/> wait already (a
+    /// streaming reader), the check is dropped and false returned: the data servers' scrubber covers those replicas.
     /// </summary>
-    public IDisposable? TryBeginCheck() => Interlocked.CompareExchange(ref _checking, 1, 0) == 0 ? new CheckClaim(this) : null;
+    public bool EnqueueCheck(Func<CancellationToken, Task> check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        Interlocked.Increment(ref _checksPending);
+        if (_checks.Writer.TryWrite(check))
+        {
+            return true;
+        }
 
-    /// <summary>Waits until no check is looking for bad replicas and no repair is queued or running (bounded by <paramref name="timeout"/>).</summary>
+        Interlocked.Decrement(ref _checksPending);
+        return false;
+    }
+
+    /// <summary>Waits until no check is queued or running and no repair is queued or running (bounded by <paramref name="timeout"/>).</summary>
     public async Task<bool> WaitIdleAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!_queued.IsEmpty || Volatile.Read(ref _checking) != 0)
+        while (!_queued.IsEmpty || Volatile.Read(ref _checksPending) != 0)
         {
             if (DateTime.UtcNow >= deadline)
             {
@@ -103,6 +128,10 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // Checks not started yet are skipped; queued repairs are drained for up to the drain timeout.
+        _closing = true;
+        _checks.Writer.TryComplete();
+        await _checker.WaitAsync(_drainTimeout).ContinueWith(static _ => { }, TaskScheduler.Default);
         _queue.Writer.TryComplete();
         try
         {
@@ -115,6 +144,39 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
         }
 
         _stopping.Dispose();
+    }
+
+    private async Task CheckAsync()
+    {
+        try
+        {
+            await foreach (var check in _checks.Reader.ReadAllAsync(_stopping.Token))
+            {
+                try
+                {
+                    if (!_closing)
+                    {
+                        await check(_stopping.Token);
+                    }
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is PosixException or HttpRequestException)
+                {
+                    ClientLog.ReportFailed(_logger, "background check of replicas", ex.Message);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _checksPending);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
     }
 
     private async Task WorkAsync()
@@ -243,18 +305,5 @@ internal sealed class ReadRepairQueue : IAsyncDisposable
             work.Ino,
             chunk.ChunkId,
             cancellationToken);
-    }
-
-    private sealed class CheckClaim(ReadRepairQueue queue) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Volatile.Write(ref queue._checking, 0);
-            }
-        }
     }
 }
