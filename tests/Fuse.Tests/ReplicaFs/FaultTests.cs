@@ -57,12 +57,13 @@ public sealed class FaultTests
         var ct = TestContext.Current.CancellationToken;
         await using var cluster = await TestCluster.StartAsync(ReplicaClusterFixture.Shape, ct);
 
-        // Qr 2, Qw 2 of 3; at most 2 MiB dirty per open file, so that a long write has to flush while it runs.
+        // Qr 2, Qw 2 of 3; at most 2 MiB dirty and 2 MiB flushing per open file, so that a long write has to wait for
+        // its flushes while it runs (and learns of a failed one in its next write).
         await using var mount = await ClusterMount.StartAsync(
             cluster,
             readQuorum: 2,
             writeQuorum: 2,
-            configure: options => options with { MaxDirtyBytesPerFile = 2 * Chunk });
+            configure: options => options with { MaxDirtyBytesPerFile = 2 * Chunk, MaxFlushingBytesPerFile = 2 * Chunk });
         var before = FileSystemBehaviourTests.Pattern(3 * Chunk, 8);
         await WriteThroughClientAsync(mount, "/before-1.bin", before);
         await WriteThroughClientAsync(mount, "/before-2.bin", before);
