@@ -237,6 +237,39 @@ public sealed class QuorumReaderTests
     }
 
     [Fact]
+    public async Task Every_chunk_of_a_whole_chunk_read_has_its_other_replicas_checked_and_a_bad_one_repaired()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        await using var client = await cluster.ConnectAsync(readQuorum: 1, writeQuorum: 4);
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(2 * ChunkSize, 19);
+        await client.WriteAsync(ino, 0, data, ct);
+        var chunks = new[] { cluster.Meta.Chunk(ino, 0)!, cluster.Meta.Chunk(ino, 1)! };
+        foreach (var chunk in chunks)
+        {
+            cluster.Server(4).Corrupt(chunk.ChunkId, chunk.Version);
+        }
+
+        // Slow digests: the two chunks' checks overlap, and the second must wait for the first, not be skipped.
+        foreach (var server in cluster.Servers)
+        {
+            server.DigestDelay = TimeSpan.FromMilliseconds(100);
+        }
+
+        var read = new byte[data.Length];
+        Assert.Equal(data.Length, await client.ReadAsync(ino, 0, read, ct));
+        Assert.Equal(data, read);
+
+        Assert.True(await client.WaitForRepairsAsync(TimeSpan.FromSeconds(10), ct));
+        foreach (var chunk in chunks)
+        {
+            Assert.Contains(cluster.Meta.ReplicaReports, r => r.ChunkId == chunk.ChunkId && r.Report.ServerId == 4 && r.Report.State == ReplicaState.Corrupt);
+            Assert.Equal(data.AsSpan((int)chunk.Index * ChunkSize, ChunkSize).ToArray(), cluster.Server(4).Bytes(chunk.ChunkId, chunk.Version));
+        }
+    }
+
+    [Fact]
     public async Task A_replica_set_smaller_than_Qr_fails_the_read()
     {
         var ct = TestContext.Current.CancellationToken;
