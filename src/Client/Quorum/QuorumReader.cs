@@ -79,6 +79,17 @@ internal sealed class QuorumReader(
             _ = DigestAsync(replica, replicas[replica].Url, key, chunk.Version, checksum, rangeOffset, rangeLength, replies.Writer, background.Stopping);
         }
 
+        void AskRest()
+        {
+            foreach (var replica in order)
+            {
+                if (!asked[replica] && !byFetch[replica])
+                {
+                    Ask(replica);
+                }
+            }
+        }
+
         // The Qr - 1 next best replicas are asked; the best one, the byte source, votes with its verified bytes.
         for (var rank = 1; rank < Math.Min(readQuorum, replicas.Count); rank++)
         {
@@ -91,6 +102,7 @@ internal sealed class QuorumReader(
         var source = -1;
         var hedged = false;
         var abandonWhenPossible = false;
+        var slowRead = false;
         var outcome = ReadStep.Wait;
 
         // A read still undecided after the hedge delay asks every replica: one slow replica among those asked costs
@@ -115,10 +127,14 @@ internal sealed class QuorumReader(
                         abandonWhenPossible = false;
                         if (!asked[source])
                         {
-                            // Not asked for a digest: its verified bytes are its vote. If it is slow, the others are asked.
+                            // Not asked for a digest: its verified bytes are its vote. If it is slow, the others are asked:
+                            // by the read's own timer, or, once that fired, by one of its own.
                             byFetch[source] = true;
                             hedged = true;
-                            _ = HedgeAfterAsync(source, replies.Writer, fetchCancel.Token);
+                            if (slowRead)
+                            {
+                                _ = HedgeAfterAsync(source, replies.Writer, fetchCancel.Token);
+                            }
                         }
 
                         continue;
@@ -189,14 +205,9 @@ internal sealed class QuorumReader(
                 else if (reply.Replica == EveryReplica || (reply.Replica == source && byFetch[source]))
                 {
                     // Slow: ask every replica; a source whose vote is its bytes is abandoned once others agree.
+                    slowRead |= reply.Replica == EveryReplica;
                     abandonWhenPossible = source >= 0 && byFetch[source] && fetchRunning;
-                    foreach (var candidate in order)
-                    {
-                        if (!asked[candidate] && !byFetch[candidate])
-                        {
-                            Ask(candidate);
-                        }
-                    }
+                    AskRest();
                 }
             }
         }
@@ -218,10 +229,10 @@ internal sealed class QuorumReader(
         {
             // A whole chunk read by quorum: the replicas not asked are checked off the reader's path, one chunk at a time
             // per client, so that read repair still finds them without a streaming reader paying for every replica.
-            var unasked = Enumerable.Range(0, replicas.Count).Where(i => !asked[i] && !byFetch[i]).ToList();
-            if (rangeOffset is null && unasked.Count > 0)
+            var unasked = rangeOffset is null ? Enumerable.Range(0, replicas.Count).Where(i => !asked[i] && !byFetch[i]).ToList() : [];
+            if (unasked.Count > 0)
             {
-                var sources = tally.GoodReplicas().Select(i => replicas[i]).ToList();
+                var sources = Sources(chunk, tally);
                 repairs.EnqueueCheck(ct => CheckUnaskedAsync(ino, chunk, key, checksum, unasked, sources, ct));
             }
 
@@ -350,13 +361,15 @@ internal sealed class QuorumReader(
             tally.RecordDigest(unasked[k], answers[k].Verdict, answers[k].Detail);
         }
 
-        foreach (var finding in tally.Findings())
-        {
-            repairs.Enqueue(new RepairWork(ino, chunk, chunk.Replicas[finding.Replica], finding.State, finding.Detail, sources));
-        }
+        QueueRepairs(ino, chunk, tally, sources);
     }
 
-    private void QueueRepairs(long ino, ChunkInfo chunk, ReadQuorumTally tally)
+    /// <summary>The agreeing replicas of a read, the byte source first: where bad replicas repair themselves from.</summary>
+    private static List<ReplicaInfo> Sources(ChunkInfo chunk, ReadQuorumTally tally) =>
+        tally.GoodReplicas().Select(i => chunk.Replicas[i]).ToList();
+
+    /// <summary>Hands the tally's stale, corrupt and missing replicas to read repair (sources: the tally's own agreeing ones by default).</summary>
+    private void QueueRepairs(long ino, ChunkInfo chunk, ReadQuorumTally tally, List<ReplicaInfo>? sources = null)
     {
         var findings = tally.Findings();
         if (findings.Count == 0)
@@ -364,7 +377,7 @@ internal sealed class QuorumReader(
             return;
         }
 
-        var sources = tally.GoodReplicas().Select(i => chunk.Replicas[i]).ToList();
+        sources ??= Sources(chunk, tally);
         foreach (var finding in findings)
         {
             repairs.Enqueue(new RepairWork(ino, chunk, chunk.Replicas[finding.Replica], finding.State, finding.Detail, sources));
