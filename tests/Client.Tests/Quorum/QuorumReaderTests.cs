@@ -176,9 +176,8 @@ public sealed class QuorumReaderTests
         var ino = cluster.Meta.NewFile();
         var data = TestData.Bytes(ChunkSize, 12);
 
-        // Servers 2 and 3 answer the write slowly, so server 1 is the fastest and becomes the byte source.
-        cluster.Server(2).PutDelay = cluster.Server(3).PutDelay = TimeSpan.FromMilliseconds(100);
-        await client.WriteAsync(ino, 0, data, ct);
+        // Server 1 becomes the fastest, so the byte source.
+        await WriteWithSlowServersAsync(client, cluster, ino, data, 2, 3);
         cluster.Server(1).ServeBadBytes = true;
         var part = new byte[4096];
         await client.ReadAsync(ino, 140_000, part, ct);
@@ -200,9 +199,8 @@ public sealed class QuorumReaderTests
         var ino = cluster.Meta.NewFile();
         var data = TestData.Bytes(ChunkSize, 13);
 
-        // Servers 2 and 3 answer the write slowly, so server 1 is the fastest and becomes the byte source; then it hangs.
-        cluster.Server(2).PutDelay = cluster.Server(3).PutDelay = TimeSpan.FromMilliseconds(100);
-        await client.WriteAsync(ino, 0, data, ct);
+        // Server 1 becomes the fastest, so the byte source; then it hangs.
+        await WriteWithSlowServersAsync(client, cluster, ino, data, 2, 3);
         cluster.Server(1).Fault = FakeFault.Hung;
         var watch = Stopwatch.StartNew();
         var part = new byte[4096];
@@ -244,7 +242,9 @@ public sealed class QuorumReaderTests
         await using var client = await cluster.ConnectAsync(readQuorum: 1, writeQuorum: 4);
         var ino = cluster.Meta.NewFile();
         var data = TestData.Bytes(2 * ChunkSize, 19);
-        await client.WriteAsync(ino, 0, data, ct);
+
+        // Server 4 ranks last, so it is never the byte source: only the background checks can find it.
+        await WriteWithSlowServersAsync(client, cluster, ino, data, 4);
         var chunks = new[] { cluster.Meta.Chunk(ino, 0)!, cluster.Meta.Chunk(ino, 1)! };
         foreach (var chunk in chunks)
         {
@@ -266,6 +266,24 @@ public sealed class QuorumReaderTests
         {
             Assert.Contains(cluster.Meta.ReplicaReports, r => r.ChunkId == chunk.ChunkId && r.Report.ServerId == 4 && r.Report.State == ReplicaState.Corrupt);
             Assert.Equal(data.AsSpan((int)chunk.Index * ChunkSize, ChunkSize).ToArray(), cluster.Server(4).Bytes(chunk.ChunkId, chunk.Version));
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> while <paramref name="slow"/> answer PUTs 100 ms late, so the client's latency
+    /// ranking puts them last (and the others first) for the reads that follow.
+    /// </summary>
+    private static async Task WriteWithSlowServersAsync(ReplicaFsClient client, FakeCluster cluster, long ino, byte[] data, params int[] slow)
+    {
+        foreach (var server in slow)
+        {
+            cluster.Server(server).PutDelay = TimeSpan.FromMilliseconds(100);
+        }
+
+        await client.WriteAsync(ino, 0, data, TestContext.Current.CancellationToken);
+        foreach (var server in slow)
+        {
+            cluster.Server(server).PutDelay = TimeSpan.Zero;
         }
     }
 
