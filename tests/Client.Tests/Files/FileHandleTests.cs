@@ -172,6 +172,38 @@ public sealed class FileHandleTests
     }
 
     [Fact]
+    public async Task A_random_read_that_cannot_reach_its_quorum_is_EIO_caches_nothing_and_works_when_the_servers_return()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var cluster = new FakeCluster();
+        await using var client = await cluster.ConnectAsync();
+        var ino = cluster.Meta.NewFile();
+        var data = TestData.Bytes(ChunkSize, 20);
+        await client.WriteAsync(ino, 0, data, ct);
+        await using var handle = await client.OpenFileAsync(ino, ct);
+
+        foreach (var server in cluster.Servers)
+        {
+            server.Fault = FakeFault.Down;
+        }
+
+        var part = new byte[4096];
+        var error = await Assert.ThrowsAsync<QuorumException>(() => handle.ReadAsync(70_000, part, ct));
+        Assert.Equal(Errno.EIO, error.Errno);
+
+        foreach (var server in cluster.Servers)
+        {
+            server.Fault = FakeFault.None;
+        }
+
+        // Nothing was kept from the failed read: the block is fetched now, and its bytes are the file's.
+        var gets = cluster.Servers.Sum(s => s.RangeGets);
+        Assert.Equal(4096, await handle.ReadAsync(70_000, part, ct));
+        Assert.Equal(data.AsSpan(70_000, 4096).ToArray(), part);
+        Assert.Equal(gets + 1, cluster.Servers.Sum(s => s.RangeGets));
+    }
+
+    [Fact]
     public async Task Blocks_held_for_random_reads_give_way_to_another_clients_commit_at_the_next_open()
     {
         var ct = TestContext.Current.CancellationToken;
