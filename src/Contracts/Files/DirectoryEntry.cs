@@ -9,4 +9,9 @@ public sealed record DirectoryEntry(string Name, long Cookie, InodeAttributes At
 /// <summary>A page of a directory listing.</summary>
 /// <param name="Entries">Entries in cookie order, without "." and "..".</param>
 /// <param name="NextCookie">The cookie to continue from, or null when the listing is complete.</param>
-public sealed record DirectoryPage(IReadOnlyList<DirectoryEntry> Entries, long? NextCookie);
+/// <param name="Directory">
+/// The listed directory's own attributes, read in the same snapshot as the entries (null from servers that predate
+/// it). Its change time moves with every entry added, removed or renamed, so a client can tell whether a listing it
+/// took earlier still holds.
+/// </param>
+public sealed record DirectoryPage(IReadOnlyList<DirectoryEntry> Entries, long? NextCookie, InodeAttributes? Directory = null);

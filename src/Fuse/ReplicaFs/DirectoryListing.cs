@@ -17,6 +17,18 @@ internal sealed class DirectoryListing
     private long _fetchedAt;
 
     /// <summary>
+    /// The directory's version as of this opendir's first page (fetched from the start of the directory) and when that
+    /// page was fetched; null until then.
+    /// </summary>
+    public (ContentVersion Version, long FetchedAt)? FirstPage { get; set; }
+
+    /// <summary>The directory's readdir count when this listing was opened (kept by the node table).</summary>
+    public long ReaddirsAtOpen { get; set; }
+
+    /// <summary>Readdir replies this listing served (kept by the node table).</summary>
+    public long OwnReaddirs { get; set; }
+
+    /// <summary>
     /// The entries that follow cookie <paramref name="after"/>, if a recent fetch left them here; <paramref name="isLast"/>
     /// says whether they end the directory, <paramref name="fetchedAt"/> when they were fetched (their age does not restart).
     /// </summary>

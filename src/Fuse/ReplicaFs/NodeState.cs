@@ -23,9 +23,21 @@ internal sealed class NodeState
     /// <summary>When this mount last wrote to the file while it is open (the commit comes later, at flush or close).</summary>
     public Timestamp? LastLocalWrite { get; set; }
 
+    /// <summary>
+    /// For a directory: the version (as of its first page) of the last complete listing served to the kernel, which
+    /// the kernel may hold in its readdir cache, and when that first page was fetched (a Stopwatch timestamp).
+    /// </summary>
+    public (ContentVersion Version, long FetchedAt)? Listed { get; set; }
+
+    /// <summary>For a directory: its listings open right now (opendir to releasedir).</summary>
+    public List<DirectoryListing> Listings { get; } = [];
+
+    /// <summary>For a directory: readdir replies served so far, by any of its listings.</summary>
+    public long Readdirs { get; set; }
+
     /// <summary>For a directory: its parent as last seen (for ".." in listings); 0 when unknown.</summary>
     public ulong Parent { get; set; }
 
     /// <summary>Whether anything here still matters (otherwise the entry is dropped).</summary>
-    public bool IsIdle => Lookups == 0 && Handles.Count == 0;
+    public bool IsIdle => Lookups == 0 && Handles.Count == 0 && Listings.Count == 0 && Listed is null;
 }

@@ -55,6 +55,12 @@ internal sealed class NodeTable
             }
 
             node.Lookups = count >= node.Lookups ? 0 : node.Lookups - count;
+            if (node.Lookups == 0)
+            {
+                // The kernel dropped the inode, and its cached listing with it.
+                node.Listed = null;
+            }
+
             return DropIfIdle(nodeId, node);
         }
     }
@@ -65,6 +71,77 @@ internal sealed class NodeTable
         lock (_gate)
         {
             return _nodes.TryGetValue(directory, out var node) && node.Parent != 0 ? node.Parent : fallback;
+        }
+    }
+
+    /// <summary>An opendir of <paramref name="directory"/>.</summary>
+    /// <param name="directory">The directory.</param>
+    /// <param name="listing">The new listing.</param>
+    /// <param name="keepCache">Whether the kernel keeps its cached listing (otherwise it drops it, and so does the record).</param>
+    public void ListingOpened(ulong directory, DirectoryListing listing, bool keepCache)
+    {
+        lock (_gate)
+        {
+            var node = GetOrAdd(directory);
+            node.Listings.Add(listing);
+            listing.ReaddirsAtOpen = node.Readdirs;
+            if (!keepCache)
+            {
+                node.Listed = null;
+            }
+        }
+    }
+
+    /// <summary>A readdir reply of <paramref name="listing"/> is about to reach the kernel (which may cache what it holds).</summary>
+    public void ListingServed(ulong directory, DirectoryListing listing)
+    {
+        lock (_gate)
+        {
+            if (_nodes.TryGetValue(directory, out var node))
+            {
+                node.Readdirs++;
+                listing.OwnReaddirs++;
+            }
+        }
+    }
+
+    /// <summary>A releasedir (the kernel sends it asynchronously, often after the next opendir).</summary>
+    public void ListingClosed(ulong directory, DirectoryListing listing)
+    {
+        lock (_gate)
+        {
+            if (_nodes.TryGetValue(directory, out var node) && node.Listings.Remove(listing))
+            {
+                DropIfIdle(directory, node);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="listing"/> reached the end of <paramref name="directory"/>. When it read from the start and every
+    /// readdir reply since its opendir was its own, everything the kernel cached since then came from it: from pages as
+    /// new as its first one or newer. So if the directory still has the first page's version later, nothing changed
+    /// and the cached listing is current. (Replies of two listings at once may mix in the kernel's one cache: then
+    /// nothing is recorded, and the next opendir lets the kernel drop it.)
+    /// </summary>
+    public void ListingCompleted(ulong directory, DirectoryListing listing)
+    {
+        lock (_gate)
+        {
+            if (listing.FirstPage is { } first && _nodes.TryGetValue(directory, out var node) &&
+                node.Readdirs - listing.ReaddirsAtOpen == listing.OwnReaddirs)
+            {
+                node.Listed = first;
+            }
+        }
+    }
+
+    /// <summary>The last complete listing of <paramref name="directory"/> (see <see cref="ListingCompleted"/>), if any.</summary>
+    public (ContentVersion Version, long FetchedAt)? ListingOf(ulong directory)
+    {
+        lock (_gate)
+        {
+            return _nodes.TryGetValue(directory, out var node) ? node.Listed : null;
         }
     }
 

@@ -19,12 +19,35 @@ public sealed partial class ReplicaFileSystem
     private const uint DirectoryType = 0x4000;
 
     /// <inheritdoc />
-    public override ValueTask<FuseResult<OpenedHandle>> OpenDirectoryAsync(RequestContext context, ulong nodeId, OpenOptions flags)
+    public override async ValueTask<FuseResult<OpenedHandle>> OpenDirectoryAsync(RequestContext context, ulong nodeId, OpenOptions flags)
     {
         // The kernel opens only what it knows as a directory; one removed meanwhile fails at the first readdir.
+        var keep = false;
+        if (_nodes.ListingOf(nodeId) is { } listed && Stopwatch.GetElapsedTime(listed.FetchedAt) <= _options.ListingReuse)
+        {
+            try
+            {
+                keep = ContentVersion.Of(await _client.GetAttributesAsync((long)nodeId)) == listed.Version;
+            }
+            catch (Exception e)
+            {
+                return Fail(e, "opendir", nodeId);
+            }
+
+            if (!keep)
+            {
+                // Changed by another client: the kernel still holds the old times and would stamp the new cached
+                // listing with them, then drop it at its next attribute refresh. Attributes only (negative offset):
+                // no page is touched, so this cannot wait on the opener.
+                _mount?.InvalidateNode(nodeId, offset: -1);
+            }
+        }
+
         var id = (ulong)Interlocked.Increment(ref _nextHandle);
-        _listings[id] = new DirectoryListing();
-        return new(new OpenedHandle(id));
+        var listing = new DirectoryListing();
+        _listings[id] = listing;
+        _nodes.ListingOpened(nodeId, listing, keep);
+        return new OpenedHandle(id, keep ? HandleOptions.CacheDirectory | HandleOptions.KeepCache : HandleOptions.CacheDirectory);
     }
 
     /// <inheritdoc />
@@ -38,7 +61,11 @@ public sealed partial class ReplicaFileSystem
     /// <inheritdoc />
     public override ValueTask<Errno> ReleaseDirectoryAsync(RequestContext context, ulong nodeId, ulong handle)
     {
-        _listings.TryRemove(handle, out _);
+        if (_listings.TryRemove(handle, out var listing))
+        {
+            _nodes.ListingClosed(nodeId, listing);
+        }
+
         return new(Errno.None);
     }
 
@@ -55,6 +82,7 @@ public sealed partial class ReplicaFileSystem
         {
             if (offset < DotDotOffset && !AddDots(nodeId, offset, buffer))
             {
+                _nodes.ListingServed(nodeId, listing);
                 return Errno.None;
             }
 
@@ -67,6 +95,10 @@ public sealed partial class ReplicaFileSystem
                     fetchedAt = Stopwatch.GetTimestamp();
                     var page = await _client.ReadDirectoryPageAsync((long)nodeId, after == 0 ? null : after, PageSize(buffer));
                     (entries, start, isLast) = (page.Entries, 0, page.NextCookie is null);
+                    if (after == 0 && page.Directory is { } directory)
+                    {
+                        listing.FirstPage = (ContentVersion.Of(directory), fetchedAt);
+                    }
                 }
 
                 for (var i = start; i < entries.Count; i++)
@@ -75,6 +107,7 @@ public sealed partial class ReplicaFileSystem
                     if (!Add(buffer, entry, nodeId))
                     {
                         listing.Keep(after, entries, i, isLast, fetchedAt);
+                        _nodes.ListingServed(nodeId, listing);
                         return Errno.None;
                     }
 
@@ -85,6 +118,8 @@ public sealed partial class ReplicaFileSystem
                 {
                     // Remember the end, so the kernel's closing readdir costs no metadata call.
                     listing.Keep(after, entries, entries.Count, isLast: true, fetchedAt);
+                    _nodes.ListingServed(nodeId, listing);
+                    _nodes.ListingCompleted(nodeId, listing);
                     return Errno.None;
                 }
             }

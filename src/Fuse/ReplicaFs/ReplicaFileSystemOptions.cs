@@ -24,7 +24,11 @@ public sealed record ReplicaFileSystemOptions
     /// </summary>
     public int IoBlockSize { get; init; } = 1024 * 1024;
 
-    /// <summary>How long a directory page fetched for one readdir may serve the next one.</summary>
+    /// <summary>
+    /// How long a directory page fetched for one readdir may serve the next one, and how long after its first page a
+    /// complete listing may be served again from the kernel's readdir cache (only while the directory's version is
+    /// unchanged, checked at every opendir).
+    /// </summary>
     public TimeSpan ListingReuse { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Checks every value; the message names the option.</summary>

@@ -38,6 +38,30 @@ public sealed class ReadDirectoryTests(NamespaceClusterFixture fixture)
         var big = await _api.ReadDirectoryAsync(dir.Ino, limit: 5000, cancellationToken: Token);
         Assert.Equal(2500, big.Entries.Count);
         Assert.Null(big.NextCookie);
+
+        // Every page carries the directory's own attributes, as of the same snapshot.
+        var now = await _api.GetAttributesAsync(dir.Ino, Token);
+        Assert.All([first, second, third, big], p => Assert.Equal(now, p.Directory));
+    }
+
+    [Fact]
+    public async Task The_directorys_change_time_moves_with_every_entry_change_so_a_listing_can_be_checked()
+    {
+        var dir = await _api.NewTestDirectoryAsync();
+        await _api.CreateFileAsync(dir.Ino, new CreateFileRequest("a", 0x1A4, 0, 0), Token);
+        var before = (await _api.ReadDirectoryAsync(dir.Ino, cancellationToken: Token)).Directory!;
+
+        await _api.CreateFileAsync(dir.Ino, new CreateFileRequest("b", 0x1A4, 0, 0), Token);
+        var added = (await _api.ReadDirectoryAsync(dir.Ino, cancellationToken: Token)).Directory!;
+        Assert.True(added.Ctime.TotalNanoseconds > before.Ctime.TotalNanoseconds);
+
+        await _api.RenameAsync(new RenameRequest(dir.Ino, "b", dir.Ino, "c"), Token);
+        var renamed = (await _api.ReadDirectoryAsync(dir.Ino, cancellationToken: Token)).Directory!;
+        Assert.True(renamed.Ctime.TotalNanoseconds > added.Ctime.TotalNanoseconds);
+
+        await _api.UnlinkAsync(dir.Ino, "a", cancellationToken: Token);
+        var removed = (await _api.ReadDirectoryAsync(dir.Ino, cancellationToken: Token)).Directory!;
+        Assert.True(removed.Ctime.TotalNanoseconds > renamed.Ctime.TotalNanoseconds);
     }
 
     [Fact]

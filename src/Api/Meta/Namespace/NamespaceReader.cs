@@ -93,11 +93,11 @@ internal sealed class NamespaceReader(IMetaDatabase database, Cluster.ActiveClus
 
         return database.ReadAsync(tx =>
         {
-            tx.RequireDirectory(ino);
+            var directory = tx.RequireDirectory(ino);
             // One more than asked tells whether the listing goes on.
             var rows = tx.Namespace.ListEntries(ino, from, take + 1);
             var page = rows.Take(take).Select(r => new DirectoryEntry(r.Entry.Name, r.Entry.Cookie, r.Inode.ToAttributes())).ToList();
-            return new DirectoryPage(page, rows.Count > take ? page[^1].Cookie : null);
+            return new DirectoryPage(page, rows.Count > take ? page[^1].Cookie : null, directory.ToAttributes());
         }, cancellationToken);
     }
 
