@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -129,6 +131,25 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     {
         FileNames.EnsureValid(name);
         return Metadata.LookupAsync(parent, name, cancellationToken);
+    }
+
+    /// <summary>
+    /// Looks <paramref name="name"/> up in directory <paramref name="parent"/>; null when it does not exist (ENOENT),
+    /// without the cost of an exception: the kernel looks up every name before creating it, and builds probe many.
+    /// </summary>
+    /// <exception cref="PosixException">Any other failure (ENOTDIR, EIO …).</exception>
+    public async Task<InodeAttributes?> FindAsync(long parent, string name, CancellationToken cancellationToken = default)
+    {
+        FileNames.EnsureValid(name);
+        using var response = await Metadata.LookupAnswerAsync(parent, name, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return await response.Content.ReadFromJsonAsync<InodeAttributes>(JsonSerializerOptions.Web, cancellationToken)
+                ?? throw new PosixException(Errno.EIO, $"The metadata server answered the lookup of '{name}' with an empty body.");
+        }
+
+        var error = await MetaErrors.FromResponseAsync(response);
+        return error is PosixException { Errno: Errno.ENOENT } ? null : throw error!;
     }
 
     /// <summary>Resolves an absolute path (symlinks are not followed).</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using ReplicaFs.Contracts.Posix;
 
 namespace ReplicaFs.Api.Hosting;
@@ -24,7 +25,7 @@ public sealed class PosixErrorFilter : IEndpointFilter
     }
 
     /// <summary>A ProblemDetails result for <paramref name="errno"/>.</summary>
-    public static IResult Problem(Errno errno, string detail) =>
+    public static ProblemHttpResult Problem(Errno errno, string detail) =>
         TypedResults.Problem(
             detail: detail,
             statusCode: ErrnoHttpStatus.For(errno),

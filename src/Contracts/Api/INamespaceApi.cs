@@ -14,6 +14,13 @@ public interface INamespaceApi
     [Get("/api/fs/inodes/{parent}/lookup")]
     Task<InodeAttributes> LookupAsync(long parent, [Query] string name, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The same lookup as <see cref="LookupAsync"/>, as the raw answer: 200 with the attributes, or a ProblemDetails
+    /// 404 (ENOENT) to inspect rather than an exception, since a miss is the most common answer of a lookup.
+    /// </summary>
+    [Get("/api/fs/inodes/{parent}/lookup")]
+    Task<HttpResponseMessage> LookupAnswerAsync(long parent, [Query] string name, CancellationToken cancellationToken = default);
+
     /// <summary>Resolves an absolute path (symlinks are not followed).</summary>
     [Get("/api/fs/resolve")]
     Task<InodeAttributes> ResolveAsync([Query] string path, CancellationToken cancellationToken = default);

@@ -27,12 +27,7 @@ public sealed partial class ReplicaFileSystem
 
         try
         {
-            var attributes = await _client.LookupAsync((long)parent, text);
-            return CountedEntry(attributes, parent);
-        }
-        catch (PosixException e) when (e.Errno == Errno.ENOENT)
-        {
-            return NotFound();
+            return await _client.FindAsync((long)parent, text) is { } attributes ? CountedEntry(attributes, parent) : NotFound();
         }
         catch (Exception e)
         {

@@ -46,6 +46,17 @@ public sealed class MetaErrorsTests
     }
 
     [Fact]
+    public async Task The_raw_lookup_answer_is_handed_over_not_thrown()
+    {
+        var meta = Meta(out _, (_, _) => Task.FromResult(Problem(Errno.ENOENT, "no such name")));
+
+        using var answer = await meta.LookupAnswerAsync(1, "x", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
+        Assert.Equal(Errno.ENOENT, Assert.IsType<PosixException>(await MetaErrors.FromResponseAsync(answer)).Errno);
+    }
+
+    [Fact]
     public async Task A_metadata_server_that_does_not_answer_in_time_is_EIO_with_a_clear_message()
     {
         var meta = Meta(out _, async (_, ct) =>

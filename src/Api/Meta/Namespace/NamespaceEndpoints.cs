@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ReplicaFs.Api.Hosting;
 using ReplicaFs.Contracts.Files;
+using ReplicaFs.Contracts.Posix;
 
 namespace ReplicaFs.Api.Meta.Namespace;
 
@@ -42,8 +43,10 @@ internal static class NamespaceEndpoints
     private static async Task<Ok<InodeAttributes>> GetAttributes(long ino, NamespaceReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.GetAttributesAsync(ino, cancellationToken));
 
-    private static async Task<Ok<InodeAttributes>> Lookup(long parent, [FromQuery] string? name, NamespaceReader reader, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reader.LookupAsync(parent, name, cancellationToken));
+    private static async Task<Results<Ok<InodeAttributes>, ProblemHttpResult>> Lookup(long parent, [FromQuery] string? name, NamespaceReader reader, CancellationToken cancellationToken) =>
+        await reader.FindAsync(parent, name, cancellationToken) is { } found
+            ? TypedResults.Ok(found)
+            : PosixErrorFilter.Problem(Errno.ENOENT, $"'{name}' does not exist in directory {parent}.");
 
     private static async Task<Ok<InodeAttributes>> Resolve([FromQuery] string? path, NamespaceReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.ResolveAsync(path, cancellationToken));

@@ -12,11 +12,20 @@ internal sealed class NamespaceReader(IMetaDatabase database, Cluster.ActiveClus
     public Task<InodeAttributes> GetAttributesAsync(long ino, CancellationToken cancellationToken) =>
         database.ReadAsync(tx => tx.RequireInode(ino).ToAttributes(), cancellationToken);
 
-    /// <summary>Looks <paramref name="name"/> up in directory <paramref name="parent"/>.</summary>
-    public Task<InodeAttributes> LookupAsync(long parent, string? name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Looks <paramref name="name"/> up in directory <paramref name="parent"/>: null when the directory has no such
+    /// name. A miss is the most common answer of a lookup (the kernel looks every new name up before creating it;
+    /// shells and compilers probe search paths), so it is an answer, not an exception. A missing or non-directory
+    /// parent and an invalid name still throw.
+    /// </summary>
+    public Task<InodeAttributes?> FindAsync(long parent, string? name, CancellationToken cancellationToken)
     {
         var valid = NamespaceLookups.ValidName(name);
-        return database.ReadAsync(tx => tx.RequireEntry(tx.RequireDirectory(parent), valid).Inode.ToAttributes(), cancellationToken);
+        return database.ReadAsync(tx =>
+        {
+            var directory = tx.RequireDirectory(parent);
+            return tx.Namespace.GetEntry(directory.Ino, valid) is { } entry ? tx.RequireInode(entry.Ino).ToAttributes() : null;
+        }, cancellationToken);
     }
 
     /// <summary>
