@@ -20,8 +20,8 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
     private const int BusyTimeoutMs = 5000;
 
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly ConcurrentBag<SqliteConnection> _idleReaders = [];
-    private SqliteConnection? _writer;
+    private readonly ConcurrentBag<SqliteStatementCache> _idleReaders = [];
+    private SqliteStatementCache? _writer;
     private FileStream? _lock;
     private string? _connectionString;
 
@@ -78,7 +78,7 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
             Pragma(writer, "foreign_keys = ON");
             Pragma(writer, $"busy_timeout = {BusyTimeoutMs}");
             SqliteSchema.Migrate(writer);
-            _writer = writer;
+            _writer = new SqliteStatementCache(writer);
             LogOpened(logger, Path, SqliteSchema.CurrentVersion);
         }
         catch (SqliteException ex)
@@ -92,11 +92,11 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
     {
         ArgumentNullException.ThrowIfNull(read);
         cancellationToken.ThrowIfCancellationRequested();
-        var connection = RentReader();
+        var reader = RentReader();
         try
         {
-            using var transaction = connection.BeginTransaction(deferred: true);
-            var result = read(new SqliteMetaTransaction(new SqliteSession(connection, transaction)));
+            using var transaction = reader.Connection.BeginTransaction(deferred: true);
+            var result = read(new SqliteMetaTransaction(new SqliteSession(reader, transaction)));
             transaction.Commit();
             return Task.FromResult(result);
         }
@@ -106,7 +106,7 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
         }
         finally
         {
-            ReturnReader(connection);
+            ReturnReader(reader);
         }
     }
 
@@ -119,7 +119,7 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
         try
         {
             // BEGIN IMMEDIATE: the write lock is taken up front, so the transaction never fails half-way on a lock upgrade.
-            using var transaction = writer.BeginTransaction(deferred: false);
+            using var transaction = writer.Connection.BeginTransaction(deferred: false);
             var result = write(new SqliteMetaTransaction(new SqliteSession(writer, transaction)));
             transaction.Commit();
             return result;
@@ -139,17 +139,21 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
     {
         while (_idleReaders.TryTake(out var reader))
         {
-            reader.Dispose();
+            Close(reader);
         }
 
-        _writer?.Dispose();
+        if (_writer is { } writer)
+        {
+            Close(writer);
+        }
+
         _writer = null;
         _lock?.Dispose();
         _lock = null;
         _writeGate.Dispose();
     }
 
-    private SqliteConnection RentReader()
+    private SqliteStatementCache RentReader()
     {
         if (_idleReaders.TryTake(out var idle))
         {
@@ -160,19 +164,26 @@ internal sealed partial class SqliteMetaDatabase(ILogger<SqliteMetaDatabase> log
         connection.Open();
         Pragma(connection, "query_only = ON");
         Pragma(connection, $"busy_timeout = {BusyTimeoutMs}");
-        return connection;
+        return new SqliteStatementCache(connection);
     }
 
-    private void ReturnReader(SqliteConnection connection)
+    private void ReturnReader(SqliteStatementCache reader)
     {
         if (_idleReaders.Count < MaxIdleReaders)
         {
-            _idleReaders.Add(connection);
+            _idleReaders.Add(reader);
         }
         else
         {
-            connection.Dispose();
+            Close(reader);
         }
+    }
+
+    /// <summary>Finalizes the prepared statements, then closes their connection.</summary>
+    private static void Close(SqliteStatementCache statements)
+    {
+        statements.Dispose();
+        statements.Connection.Dispose();
     }
 
     private static string? Pragma(SqliteConnection connection, string pragma)
