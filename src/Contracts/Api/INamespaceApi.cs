@@ -29,6 +29,15 @@ public interface INamespaceApi
     [Get("/api/fs/inodes/{ino}/entries")]
     Task<DirectoryPage> ReadDirectoryAsync(long ino, [Query] long? after = null, [Query] int? limit = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The same page as <see cref="ReadDirectoryAsync"/>, asked for in the compact binary encoding
+    /// (<see cref="CompactListing"/>), as the raw answer: decode it with <see cref="CompactListing.Decode"/> when its
+    /// content type says so (a server that predates it answers JSON).
+    /// </summary>
+    [Get("/api/fs/inodes/{ino}/entries")]
+    [Headers("Accept: " + CompactListing.MediaType)]
+    Task<HttpResponseMessage> ReadDirectoryCompactAsync(long ino, [Query] long? after = null, [Query] int? limit = null, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a regular file.</summary>
     [Post("/api/fs/inodes/{parent}/files")]
     Task<InodeAttributes> CreateFileAsync(long parent, [Body] CreateFileRequest request, CancellationToken cancellationToken = default);

@@ -45,6 +45,31 @@ public sealed class ReadDirectoryTests(NamespaceClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_compact_encoding_carries_exactly_the_json_page()
+    {
+        var dir = await _api.NewTestDirectoryAsync();
+        var names = Enumerable.Range(0, 1200).Select(i => i % 3 == 0 ? $"fichier-é-{i:D4}" : $"entry-{i:D4}").ToList();
+        await CreateManyAsync(dir.Ino, names);
+        await _api.MakeDirectoryAsync(dir.Ino, new MakeDirectoryRequest("sub", 0x1ED, 0, 0), Token);
+
+        foreach (var (after, limit) in new (long?, int?)[] { (null, null), (null, 5000), (null, 7) })
+        {
+            var json = await _api.ReadDirectoryAsync(dir.Ino, after, limit, Token);
+            using var answer = await _api.ReadDirectoryCompactAsync(dir.Ino, after, limit, Token);
+            Assert.Equal(CompactListing.MediaType, answer.Content.Headers.ContentType?.MediaType);
+            var compact = CompactListing.Decode(await answer.Content.ReadAsByteArrayAsync(Token));
+            Assert.Equal(json.Entries, compact.Entries);
+            Assert.Equal(json.NextCookie, compact.NextCookie);
+            Assert.Equal(json.Directory, compact.Directory);
+        }
+
+        // Errors stay ProblemDetails whatever was asked for.
+        using var missing = await _api.ReadDirectoryCompactAsync(long.MaxValue, cancellationToken: Token);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task The_directorys_change_time_moves_with_every_entry_change_so_a_listing_can_be_checked()
     {
         var dir = await _api.NewTestDirectoryAsync();

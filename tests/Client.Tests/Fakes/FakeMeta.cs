@@ -247,6 +247,8 @@ internal sealed class FakeMeta(int replicas, int chunkSize, IReadOnlyList<(int I
 
     public Task<HttpResponseMessage> LookupAnswerAsync(long parent, string name, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+    public Task<HttpResponseMessage> ReadDirectoryCompactAsync(long ino, long? after = null, int? limit = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
     public Task<InodeAttributes> ResolveAsync(string path, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
     public Task<DirectoryPage> ReadDirectoryAsync(long ino, long? after = null, int? limit = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -23,7 +23,9 @@ internal static class NamespaceEndpoints
         fs.MapGet("/inodes/{parent}/lookup", Lookup).WithName("Lookup").WithSummary("Looks a name up in a directory.");
         fs.MapGet("/resolve", Resolve).WithName("Resolve").WithSummary("Resolves an absolute path; symlinks are not followed.");
         fs.MapGet("/inodes/{ino}/entries", ReadDirectory).WithName("ReadDirectory")
-            .WithSummary("Lists a directory with attributes, one page at a time (cursor: the entry cookie).");
+            .WithSummary("Lists a directory with attributes, one page at a time (cursor: the entry cookie).")
+            .WithDescription($"JSON by default; with `Accept: {CompactListing.MediaType}` the compact binary encoding (docs/metadata-server.md, \"Compact listings\").")
+            .Produces(StatusCodes.Status200OK, contentType: CompactListing.MediaType);
         fs.MapPost("/inodes/{parent}/files", CreateFile).WithName("CreateFile")
             .WithSummary("Creates a regular file (201), or returns the existing one when not exclusive (200).");
         fs.MapPost("/inodes/{parent}/directories", MakeDirectory).WithName("MakeDirectory").WithSummary("Creates a directory.");
@@ -51,8 +53,15 @@ internal static class NamespaceEndpoints
     private static async Task<Ok<InodeAttributes>> Resolve([FromQuery] string? path, NamespaceReader reader, CancellationToken cancellationToken) =>
         TypedResults.Ok(await reader.ResolveAsync(path, cancellationToken));
 
-    private static async Task<Ok<DirectoryPage>> ReadDirectory(long ino, [FromQuery] long? after, [FromQuery] int? limit, NamespaceReader reader, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reader.ReadDirectoryAsync(ino, after, limit, cancellationToken));
+    /// <summary>JSON by default; the compact binary encoding when <c>Accept</c> names <see cref="CompactListing.MediaType"/>.</summary>
+    private static async Task<Results<Ok<DirectoryPage>, FileContentHttpResult>> ReadDirectory(
+        long ino, [FromQuery] long? after, [FromQuery] int? limit, NamespaceReader reader, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var page = await reader.ReadDirectoryAsync(ino, after, limit, cancellationToken);
+        return request.Headers.Accept.Any(value => value is not null && value.Contains(CompactListing.MediaType, StringComparison.OrdinalIgnoreCase))
+            ? TypedResults.Bytes(CompactListing.Encode(page), CompactListing.MediaType)
+            : TypedResults.Ok(page);
+    }
 
     private static async Task<Results<Created<InodeAttributes>, Ok<InodeAttributes>>> CreateFile(long parent, CreateFileRequest request, NamespaceWriter writer, CancellationToken cancellationToken)
     {
