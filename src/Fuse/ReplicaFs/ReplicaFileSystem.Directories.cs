@@ -21,7 +21,8 @@ public sealed partial class ReplicaFileSystem
     /// <inheritdoc />
     public override async ValueTask<FuseResult<OpenedHandle>> OpenDirectoryAsync(RequestContext context, ulong nodeId, OpenOptions flags)
     {
-        // The kernel opens only what it knows as a directory; one removed meanwhile fails at the first readdir.
+        // The kernel opens only what it knows as a directory. Without a recent listing to vouch for, nothing is asked
+        // here (a directory removed meanwhile fails at the first readdir); with one, its version is checked.
         var keep = false;
         if (_nodes.ListingOf(nodeId) is { } listed && Stopwatch.GetElapsedTime(listed.FetchedAt) <= _options.ListingReuse)
         {
