@@ -8,6 +8,7 @@
 #
 # The configuration comes from the environment (bench/run.sh sets it per measured configuration):
 #   REPLICAFS_BENCH_DATA_SERVERS (3)  REPLICAFS_BENCH_REPLICAS (3)  REPLICAFS_BENCH_QR (1)  REPLICAFS_BENCH_QW (3)
+#   REPLICAFS_BENCH_CHUNK_SIZE (empty: the metadata server's default) — for measuring chunk sizes by hand
 #
 # The launcher owns the processes: 'up' records every process it starts (pid and start time) in the state
 # directory's run record and 'down' stops exactly those. This script only adds the bench's own state/ next to it.
@@ -23,6 +24,7 @@ readonly DATA_SERVERS=${REPLICAFS_BENCH_DATA_SERVERS:-3}
 readonly REPLICAS=${REPLICAFS_BENCH_REPLICAS:-3}
 readonly QR=${REPLICAFS_BENCH_QR:-1}
 readonly QW=${REPLICAFS_BENCH_QW:-3}
+readonly CHUNK_SIZE=${REPLICAFS_BENCH_CHUNK_SIZE:-}
 readonly UNAVAILABLE=3
 
 # mount_supported: the launcher can mount the file system (its help lists a --mount option for 'up').
@@ -35,6 +37,9 @@ up_arguments() {
   printf '%s\n' up --detach --fresh --state-dir "$WORKDIR/cluster" \
     --data-servers "$DATA_SERVERS" --replicas "$REPLICAS" \
     --mount "$1" --qr "$QR" --qw "$QW"
+  if [[ -n $CHUNK_SIZE ]]; then
+    printf '%s\n' --chunk-size "$CHUNK_SIZE"
+  fi
 }
 
 cmd_setup() {
@@ -78,9 +83,9 @@ cmd_teardown() {
 }
 
 cmd_describe() {
-  jq -cn --argjson n "$DATA_SERVERS" --argjson r "$REPLICAS" --argjson qr "$QR" --argjson qw "$QW" '{
+  jq -cn --argjson n "$DATA_SERVERS" --argjson r "$REPLICAS" --argjson qr "$QR" --argjson qw "$QW" --arg chunk "${CHUNK_SIZE:-default}" '{
     system: "replicafs", version: "this repository", replicas: $r,
-    layout: "meta + \($n) data servers on 127.0.0.1 (./replicafs up), FUSE client with Qr \($qr) / Qw \($qw)",
+    layout: "meta + \($n) data servers on 127.0.0.1 (./replicafs up), FUSE client with Qr \($qr) / Qw \($qw), chunk size \($chunk)",
     durability: "a chunk write commits once Qw = \($qw) of \($r) replicas stored it durably (docs/architecture.md)"
   }'
 }
