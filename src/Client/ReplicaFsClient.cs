@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -142,14 +140,7 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     {
         FileNames.EnsureValid(name);
         using var response = await Metadata.LookupAnswerAsync(parent, name, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return await response.Content.ReadFromJsonAsync<InodeAttributes>(JsonSerializerOptions.Web, cancellationToken)
-                ?? throw new PosixException(Errno.EIO, $"The metadata server answered the lookup of '{name}' with an empty body.");
-        }
-
-        var error = await MetaErrors.FromResponseAsync(response);
-        return error is PosixException { Errno: Errno.ENOENT } ? null : throw error!;
+        return await MetaAnswers.ReadLookupAsync(response, name, cancellationToken);
     }
 
     /// <summary>Resolves an absolute path (symlinks are not followed).</summary>
@@ -180,25 +171,7 @@ public sealed class ReplicaFsClient : IAsyncDisposable
     public async Task<DirectoryPage> ReadDirectoryPageAsync(long ino, long? after, int? limit, CancellationToken cancellationToken = default)
     {
         using var response = await Metadata.ReadDirectoryCompactAsync(ino, after, limit, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw (await MetaErrors.FromResponseAsync(response))!;
-        }
-
-        if (!string.Equals(response.Content.Headers.ContentType?.MediaType, CompactListing.MediaType, StringComparison.OrdinalIgnoreCase))
-        {
-            return await response.Content.ReadFromJsonAsync<DirectoryPage>(JsonSerializerOptions.Web, cancellationToken)
-                ?? throw new PosixException(Errno.EIO, $"The metadata server answered the listing of inode {ino} with an empty body.");
-        }
-
-        try
-        {
-            return CompactListing.Decode(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-        }
-        catch (FormatException ex)
-        {
-            throw new PosixException(Errno.EIO, $"The metadata server sent a malformed listing of inode {ino}: {ex.Message}", ex);
-        }
+        return await MetaAnswers.ReadDirectoryPageAsync(response, ino, cancellationToken);
     }
 
     /// <summary>Creates a regular file (with <paramref name="exclusive"/> false, an existing file is returned: O_CREAT without O_EXCL).</summary>
