@@ -16,11 +16,7 @@ public sealed class CompactListingTests
         var entries = names.Select((name, i) => new DirectoryEntry(name, 1000 + i, Attributes(100 + i, (FileKind)(i % 3), (uint)(0x81A4 + i)))).ToList();
         var page = new DirectoryPage(entries, 1006, Directory);
 
-        var decoded = CompactListing.Decode(CompactListing.Encode(page));
-
-        Assert.Equal(page.Entries, decoded.Entries);
-        Assert.Equal(page.NextCookie, decoded.NextCookie);
-        Assert.Equal(page.Directory, decoded.Directory);
+        AssertRoundTrips(page);
     }
 
     [Fact]
@@ -33,10 +29,7 @@ public sealed class CompactListingTests
             new DirectoryPage([], 0, null),
         })
         {
-            var decoded = CompactListing.Decode(CompactListing.Encode(page));
-            Assert.Equal(page.Entries, decoded.Entries);
-            Assert.Equal(page.NextCookie, decoded.NextCookie);
-            Assert.Equal(page.Directory, decoded.Directory);
+            AssertRoundTrips(page);
         }
     }
 
@@ -67,6 +60,14 @@ public sealed class CompactListingTests
         var firstEntry = CompactListing.HeaderBytes + CompactListing.AttributesBytes;
         Assert.Contains("unknown file kind", Fails(Changed(good, bytes => bytes[firstEntry + 8 + 8] = 200)));
         Assert.Contains("not valid UTF-8", Fails(Changed(good, bytes => bytes[firstEntry + 8 + CompactListing.AttributesBytes + 2] = 0xFF)));
+    }
+
+    private static void AssertRoundTrips(DirectoryPage page)
+    {
+        var decoded = CompactListing.Decode(CompactListing.Encode(page));
+        Assert.Equal(page.Entries, decoded.Entries);
+        Assert.Equal(page.NextCookie, decoded.NextCookie);
+        Assert.Equal(page.Directory, decoded.Directory);
     }
 
     private static string Fails(byte[] data) => Assert.Throws<FormatException>(() => CompactListing.Decode(data)).Message;

@@ -55,6 +55,28 @@ public sealed class ListingCacheTests(ReplicaClusterFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_directory_another_client_removed_is_not_listed_from_the_cache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var longTime = TimeSpan.FromSeconds(30);
+        await using var mount = await ClusterMount.StartAsync(
+            fixture.Cluster,
+            options: new ReplicaFileSystemOptions { ListingReuse = longTime, AttributeTimeout = longTime, EntryTimeout = longTime });
+        var parentPath = mount.NewDirectory("gone");
+        var directory = Path.Combine(parentPath, "child");
+        Directory.CreateDirectory(directory);
+        Assert.Empty(List(directory));
+        Assert.Empty(List(directory));
+
+        // Removed behind the mount's back while the kernel still holds its name and its cached (empty) listing.
+        var parent = (await mount.Client.ResolveAsync("/" + Path.GetRelativePath(mount.Root, parentPath), ct)).Ino;
+        await mount.Client.RemoveDirectoryAsync(parent, "child", ct);
+
+        var error = Assert.ThrowsAny<IOException>(() => List(directory));
+        Assert.True(error is DirectoryNotFoundException, $"expected ENOENT, got {error.GetType().Name}: {error.Message}");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_listing_older_than_the_reuse_time_is_fetched_again()
     {
         var ct = TestContext.Current.CancellationToken;

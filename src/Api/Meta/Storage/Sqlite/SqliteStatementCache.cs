@@ -20,7 +20,7 @@ internal sealed class SqliteStatementCache(SqliteConnection connection) : IDispo
     /// <summary>The connection the statements belong to.</summary>
     public SqliteConnection Connection => connection;
 
-    /// <summary>Statements prepared so far.</summary>
+    /// <summary>Statements kept prepared.</summary>
     public int Count => _commands.Count;
 
     /// <summary>
