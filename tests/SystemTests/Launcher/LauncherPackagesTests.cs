@@ -74,10 +74,25 @@ public sealed class LauncherPackagesTests(ITestOutputHelper output) : IDisposabl
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
     }
 
+    /// <summary>
+    /// A copy of the launcher that another user can reach: a clone may sit under a directory only its owner can enter
+    /// (<c>mktemp -d</c> makes them 0700), and then running the repository's own launcher as nobody fails with 126
+    /// before it starts. The launcher reads nothing else from the repository before its package step.
+    /// </summary>
+    private string LauncherForEveryone()
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_fakes, "launcher")).FullName;
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        var copy = Path.Combine(directory, "replicafs");
+        File.Copy(RepositoryPaths.Launcher, copy);
+        File.SetUnixFileMode(copy, (UnixFileMode)0b111_101_101);
+        return copy;
+    }
+
     private async Task<(int ExitCode, string Stderr)> RunTestCommandAsync(bool asNobody, CancellationToken cancellationToken)
     {
         var info = asNobody
-            ? new ProcessStartInfo("/usr/bin/setpriv", [$"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", RepositoryPaths.Launcher, "test"])
+            ? new ProcessStartInfo("/usr/bin/setpriv", [$"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", LauncherForEveryone(), "test"])
             : new ProcessStartInfo(RepositoryPaths.Launcher, ["test"]);
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
