@@ -62,7 +62,15 @@ public sealed class GarbageCollectionTests
                 HealingCluster.Timeout, "data-3 to collect what was deleted while it was down", ct);
             Assert.DoesNotContain(await healing.StoredAsync(2), s => deletedKeys.Contains(s.Key) || truncatedAway.Contains(s.Key));
 
-            var collected = (await healing.EventsAsync(EventKinds.GarbageCollected)).Where(e => e.Source == "data-3").ToList();
+            // The server posts its event after deleting the files, so the event may trail the stored set by a moment.
+            var collected = new List<ClusterEvent>();
+            await healing.Cluster.WaitUntilAsync(
+                async () =>
+                {
+                    collected = (await healing.EventsAsync(EventKinds.GarbageCollected)).Where(e => e.Source == "data-3").ToList();
+                    return collected.Count >= 2 && collected.Any(e => e.Message.Contains("deleted 4 chunk version(s)", StringComparison.Ordinal));
+                },
+                HealingCluster.Timeout, "data-3 to post gc.collected for the superseded version and for the deleted chunks", ct);
             Assert.True(collected.Count >= 2, "data-3 posted gc.collected for the superseded version and for the deleted chunks");
             Assert.Contains(collected, e => e.Message.Contains("deleted 4 chunk version(s)", StringComparison.Ordinal));
             await healing.AssertEveryReplicaVerifiesAsync(kept, truncated);
